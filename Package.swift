@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module graph (dependencies point inward):
+//   C libraries  -> CSQLite, CMicroHTTPD, COpenSSL (system-library targets, one importer each)
+//   adapters     -> SQLite, HTTPServer, Crypto
+//   domain       -> Core (jobs, stages, errors)  <- Storage (SQLite job store) <- Queue (worker pool)
+//   HTTP API     -> API (routes, auth, problem+json, metrics)
+//   wiring       -> App (configuration, serve command) <- podhop (executable)
+let package = Package(
+  name: "podhop",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "podhop", targets: ["podhop"])
+  ],
+  targets: [
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+    .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+    .target(name: "YAML", dependencies: ["CYAML"]),
+
+    .target(name: "Crypto", dependencies: ["COpenSSL"]),
+    .target(name: "SQLite", dependencies: ["CSQLite", "Crypto"]),
+    .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
+
+    .target(name: "Core"),
+    .executableTarget(name: "embed"),
+    .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed"]),
+    .plugin(name: "EmbedOpenAPI", capability: .buildTool(), dependencies: ["embed"]),
+    .target(name: "Storage", dependencies: ["Core", "SQLite"], plugins: ["EmbedMigrations"]),
+    .target(name: "Queue", dependencies: ["Core", "Storage"]),
+    .target(name: "API", dependencies: ["Core", "Storage", "Queue", "HTTPServer", "Crypto", "SQLite"], plugins: ["EmbedOpenAPI"]),
+    .target(name: "App", dependencies: ["Core", "Storage", "Queue", "API", "HTTPServer"]),
+    .executableTarget(name: "podhop", dependencies: ["App"]),
+
+    .target(name: "TestSupport", dependencies: ["Core", "Storage", "HTTPServer"]),
+    .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+    .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+    .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
+    .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+    .testTarget(name: "QueueTests", dependencies: ["Queue", "TestSupport"]),
+    .testTarget(name: "APITests", dependencies: ["API", "App", "TestSupport"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+  ]
+)

@@ -1,0 +1,149 @@
+import Core
+import Foundation
+import HTTPServer
+import Queue
+import SQLite
+import Storage
+import Synchronization
+
+/// The REST API: authenticates, routes, validates and answers every request; maps every error
+/// to problem+json in one place (`respond`) and records request metrics.
+public final class APIHandler: Sendable {
+  /// Settings of the API layer.
+  public struct Configuration: Sendable {
+    public var maxBodyBytes = 1 << 20
+    /// Changing requests per second per caller (0 disables), and the burst allowed.
+    public var rateLimitPerSecond: Double = 50
+    public var rateLimitBurst: Double = 100
+    public var idempotencyKeyLifetime: Duration = .seconds(24 * 3600)
+    public init() {}
+  }
+
+  let store: JobStore
+  let pool: WorkerPool?
+  let tokens: TokenFile
+  let configuration: Configuration
+  let logger: Logger
+  let metrics: MetricsRegistry
+  let rateLimiter: RateLimiter
+  let draining = Atomic<Bool>(false)
+
+  public init(store: JobStore, pool: WorkerPool?, tokens: TokenFile, configuration: Configuration, logger: Logger, metrics: MetricsRegistry) {
+    self.store = store
+    self.pool = pool
+    self.tokens = tokens
+    self.configuration = configuration
+    self.logger = logger
+    self.metrics = metrics
+    rateLimiter = RateLimiter(ratePerSecond: configuration.rateLimitPerSecond, burst: configuration.rateLimitBurst)
+    metrics.describe("podhop_http_requests_total", type: "counter", help: "HTTP requests by route, method and status.")
+    metrics.describe("podhop_http_request_duration_seconds", type: "histogram", help: "HTTP request latency by route.")
+  }
+
+  /// From now on changing requests get 503 and /readyz reports not ready (graceful shutdown).
+  public func startDraining() { draining.store(true, ordering: .sequentiallyConsistent) }
+
+  var isDraining: Bool { draining.load(ordering: .sequentiallyConsistent) }
+
+  /// Answers one request.
+  public func handle(_ request: HTTPRequest) async -> HTTPResponse {
+    let started = ContinuousClock.now
+    let match = Route.match(method: request.method, path: request.path)
+    var routeLabel = "unmatched"
+    if case .route(let route) = match { routeLabel = route.pattern }
+    let response: HTTPResponse
+    do {
+      response = try await respond(match, request)
+    } catch let problem as Problem {
+      response = problem.response(instance: request.path)
+    } catch {
+      logger.error("request failed", ["route": routeLabel, "error": String(describing: error)])
+      response = Self.problem(for: error).response(instance: request.path)
+    }
+    let seconds = (ContinuousClock.now - started) / .seconds(1)
+    metrics.increment("podhop_http_requests_total", labels: [("route", routeLabel), ("method", request.method), ("status", String(response.status))])
+    metrics.observe("podhop_http_request_duration_seconds", labels: [("route", routeLabel)], value: seconds)
+    return response
+  }
+
+  /// The answer for a request the server refused before reading its body.
+  public func rejection(_ rejection: HTTPRejection, _ request: HTTPRequest) -> HTTPResponse {
+    let problem: Problem
+    switch rejection {
+    case .bodyTooLarge(let limit): problem = .payloadTooLarge(limit: limit)
+    case .conflictingLengthHeaders: problem = .badRequest("a request must not carry both Content-Length and Transfer-Encoding")
+    }
+    metrics.increment("podhop_http_requests_total", labels: [("route", "rejected"), ("method", request.method), ("status", String(problem.status))])
+    return problem.response(instance: request.path)
+  }
+
+  /// Unexpected errors become a generic 500, except a full disk or a busy database, which are
+  /// temporary and answered with 503.
+  static func problem(for error: any Error) -> Problem {
+    if let error = error as? SQLiteError, error.isFull || error.isBusy {
+      return .unavailable("the database cannot accept writes right now (\(error.isFull ? "disk full" : "locked"))", retryAfter: 5)
+    }
+    return .internalError
+  }
+
+  private func respond(_ match: Route.Match, _ request: HTTPRequest) async throws -> HTTPResponse {
+    let route: Route
+    switch match {
+    case .route(let matched): route = matched
+    case .notFound: throw Problem.notFound("no resource at \(request.path)")
+    case .badID: throw Problem.notFound("'\(request.path.split(separator: "/").dropFirst(2).first ?? "")' is not a migration id")
+    case .methodNotAllowed(let methods):
+      var response = Problem.methodNotAllowed("\(request.method) is not allowed here; use \(methods.joined(separator: ", "))").response(instance: request.path)
+      response.headers.add("Allow", methods.joined(separator: ", "))
+      return response
+    }
+    var principal: Principal?
+    if let role = route.requiredRole {
+      let caller = try authenticate(request)
+      guard caller.role >= role else {
+        throw Problem.forbidden("\(caller.name) has role \(caller.role.rawValue); this needs \(role.rawValue)")
+      }
+      principal = caller
+    }
+    switch route {
+    case .health: return text(200, "ok\n")
+    case .ready:
+      if isDraining { return text(503, "shutting down\n") }
+      return await store.ping() ? text(200, "ready\n") : text(503, "database unavailable\n")
+    case .metrics: return try await metricsResponse()
+    case .openAPI: return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/yaml")]), body: Array(OpenAPIDocument.text.utf8))
+    case .createMigration: return try await createMigration(request, principal!)
+    case .listMigrations: return try await listMigrations(request)
+    case .getMigration(let id):
+      guard let job = try await store.job(id) else { throw Problem.notFound("no migration \(id)") }
+      return try json(200, job)
+    case .migrationEvents(let id):
+      try requireNoQuery(request)
+      guard let events = try await store.events(id) else { throw Problem.notFound("no migration \(id)") }
+      return try json(200, ["items": events])
+    case .cancelMigration(let id): return try await cancel(id, request, principal!)
+    case .retryMigration(let id): return try await retry(id, request, principal!)
+    }
+  }
+
+  private func authenticate(_ request: HTTPRequest) throws(Problem) -> Principal {
+    guard let header = request.headers["Authorization"], header.count > 7, header.prefix(7).lowercased() == "bearer ",
+      let principal = tokens.principal(forToken: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+    else { throw Problem.unauthenticated }
+    return principal
+  }
+
+  func json<T: Encodable>(_ status: Int, _ value: T, headers: [(String, String)] = []) throws -> HTTPResponse {
+    HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")] + headers), body: try JSONCoding.encode(value))
+  }
+
+  private func text(_ status: Int, _ body: String) -> HTTPResponse {
+    HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "text/plain; charset=utf-8")]), body: Array(body.utf8))
+  }
+
+  func requireNoQuery(_ request: HTTPRequest) throws(Problem) {
+    if let first = request.query.first {
+      throw Problem.badRequest("unexpected query parameter", errors: [.init(field: first.name, message: "unknown query parameter")])
+    }
+  }
+}

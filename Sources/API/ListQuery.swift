@@ -1,0 +1,61 @@
+import Core
+import Storage
+
+/// The query string of `GET /v1/migrations`, parsed strictly: unknown parameters and invalid
+/// values are a 400 naming each of them.
+struct ListQuery {
+  static let defaultLimit = 50
+  static let maxLimit = 500
+
+  var filter = JobFilter()
+  var limit = defaultLimit
+  var cursor: JobCursor?
+
+  init(_ arguments: [(name: String, value: String)]) throws(Problem) {
+    var errors: [Problem.FieldError] = []
+    func fail(_ name: String, _ message: String) { errors.append(.init(field: name, message: message)) }
+    func list(_ value: String) -> [String] { value.split(separator: ",").map(String.init) }
+    for (name, value) in arguments {
+      switch name {
+      case "state":
+        for word in list(value) {
+          if let state = JobState(rawValue: word) { filter.states.append(state) } else {
+            fail(name, "unknown state '\(word)'; one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
+          }
+        }
+      case "stage":
+        for word in list(value) {
+          if let stage = Stage(rawValue: word) { filter.stages.append(stage) } else {
+            fail(name, "unknown stage '\(word)'; one of \(Stage.allCases.map(\.rawValue).joined(separator: ", "))")
+          }
+        }
+      case "namespace": filter.namespace = value
+      case "pod": filter.pod = value
+      case "node": filter.node = value
+      case "requestedBy": filter.requestedBy = value
+      case "trigger":
+        if let trigger = Trigger(rawValue: value) { filter.trigger = trigger } else { fail(name, "must be api or webhook") }
+      case "createdAfter", "createdBefore":
+        guard let date = JSONCoding.parseTimestamp(value) else { fail(name, "must be an RFC 3339 timestamp"); continue }
+        if name == "createdAfter" { filter.createdAfter = date } else { filter.createdBefore = date }
+      case "label":
+        let parts = value.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, MigrationRequestDecoder.labelKeyProblem(String(parts[0])) == nil else {
+          fail(name, "must be key=value with a valid label key"); continue
+        }
+        filter.labels.append((String(parts[0]), String(parts[1])))
+      case "limit":
+        guard let number = Int(value), (1...Self.maxLimit).contains(number) else {
+          fail(name, "must be an integer from 1 to \(Self.maxLimit)"); continue
+        }
+        limit = number
+      case "cursor":
+        guard let parsed = JobCursor(token: value) else { fail(name, "is not a cursor this server issued"); continue }
+        cursor = parsed
+      default:
+        fail(name, "unknown query parameter")
+      }
+    }
+    if !errors.isEmpty { throw Problem.badRequest("the query has invalid parameters", errors: errors) }
+  }
+}

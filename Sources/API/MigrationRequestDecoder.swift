@@ -1,0 +1,95 @@
+import Core
+import Crypto
+import Foundation
+
+/// Turns the body of `POST /v1/migrations` into a `NewMigration`, collecting every problem
+/// (unknown fields, wrong types, invalid names) as field errors instead of stopping at the first.
+enum MigrationRequestDecoder {
+  static let maxLabels = 64
+
+  static func decode(_ body: [UInt8]) throws(Problem) -> NewMigration {
+    let parsed: Any
+    do { parsed = try JSONSerialization.jsonObject(with: Data(body), options: []) } catch {
+      throw Problem.badRequest("the body is not valid JSON")
+    }
+    guard let object = parsed as? [String: Any] else { throw Problem.invalid("the body must be a JSON object") }
+    var errors: [Problem.FieldError] = []
+    func fail(_ field: String, _ message: String) { errors.append(.init(field: field, message: message)) }
+    for key in object.keys.sorted() where !["source", "targetNode", "sourcePolicy", "labels"].contains(key) {
+      fail(key, "unknown field")
+    }
+    var source = PodReference(namespace: "", pod: "")
+    if let sourceObject = object["source"] as? [String: Any] {
+      for key in sourceObject.keys.sorted() where !["namespace", "pod", "container"].contains(key) {
+        fail("source.\(key)", "unknown field")
+      }
+      source.namespace = name(sourceObject["namespace"], "source.namespace", required: true, KubernetesName.labelProblem, fail) ?? ""
+      source.pod = name(sourceObject["pod"], "source.pod", required: true, KubernetesName.subdomainProblem, fail) ?? ""
+      source.container = name(sourceObject["container"], "source.container", required: false, KubernetesName.labelProblem, fail)
+    } else {
+      fail("source", object["source"] == nil ? "is required" : "must be an object")
+    }
+    let targetNode = name(object["targetNode"], "targetNode", required: true, KubernetesName.subdomainProblem, fail) ?? ""
+    var policy = SourcePolicy.delete
+    if let raw = object["sourcePolicy"] {
+      if let text = raw as? String, let value = SourcePolicy(rawValue: text) { policy = value } else {
+        fail("sourcePolicy", "must be one of: delete, keep")
+      }
+    }
+    var labels: [String: String] = [:]
+    if let raw = object["labels"] {
+      if let map = raw as? [String: Any] {
+        if map.count > maxLabels { fail("labels", "at most \(maxLabels) labels") }
+        for (key, value) in map.sorted(by: { $0.key < $1.key }) {
+          if let problem = labelKeyProblem(key) { fail("labels.\(key)", problem); continue }
+          guard let text = value as? String, !(value is NSNumber) else { fail("labels.\(key)", "must be a string"); continue }
+          if text.utf8.count > 256 { fail("labels.\(key)", "must be at most 256 bytes"); continue }
+          labels[key] = text
+        }
+      } else {
+        fail("labels", "must be an object of strings")
+      }
+    }
+    if !errors.isEmpty { throw Problem.invalid("the migration request has invalid fields", errors: errors) }
+    return NewMigration(source: source, targetNode: targetNode, sourcePolicy: policy, labels: labels)
+  }
+
+  /// A label key: 1–128 characters of letters, digits and `.`, `_`, `/`, `-`.
+  static func labelKeyProblem(_ key: String) -> String? {
+    guard !key.isEmpty, key.utf8.count <= 128 else { return "label keys must have 1 to 128 characters" }
+    guard key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._/-".contains($0)) }) else {
+      return "label keys may use letters, digits and . _ / -"
+    }
+    return nil
+  }
+
+  private static func name(
+    _ value: Any?, _ field: String, required: Bool, _ rule: (String) -> String?, _ fail: (String, String) -> Void
+  ) -> String? {
+    guard let value, !(value is NSNull) else {
+      if required { fail(field, "is required") }
+      return nil
+    }
+    guard let text = value as? String, !(value is NSNumber) else {
+      fail(field, "must be a string")
+      return nil
+    }
+    if let problem = rule(text) {
+      fail(field, problem)
+      return nil
+    }
+    return text
+  }
+
+  /// A canonical form of the request for Idempotency-Key comparison: equal requests hash equal
+  /// whatever their whitespace or key order.
+  static func canonicalHash(_ request: NewMigration) -> String {
+    var object: [String: Any] = [
+      "source": ["namespace": request.source.namespace, "pod": request.source.pod, "container": request.source.container.map { $0 as Any } ?? NSNull()] as [String: Any],
+      "targetNode": request.targetNode, "sourcePolicy": request.sourcePolicy.rawValue, "labels": request.labels,
+    ]
+    object["v"] = 1
+    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+    return SHA256.hexDigest(SHA256.hash(Array(data)))
+  }
+}

@@ -1,0 +1,80 @@
+import Core
+
+/// Every route the server answers, matched from method and path. `pattern` is the OpenAPI path
+/// (also the `route` label in metrics); a test checks these against openapi.yaml.
+enum Route: Equatable {
+  case health, ready, metrics, openAPI
+  case createMigration, listMigrations
+  case getMigration(MigrationID), migrationEvents(MigrationID), cancelMigration(MigrationID), retryMigration(MigrationID)
+
+  /// Method and OpenAPI path of every route, for the drift test and 405 answers.
+  static let table: [(method: String, pattern: String)] = [
+    ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"), ("GET", "/openapi.yaml"),
+    ("POST", "/v1/migrations"), ("GET", "/v1/migrations"), ("GET", "/v1/migrations/{id}"),
+    ("GET", "/v1/migrations/{id}/events"), ("POST", "/v1/migrations/{id}/cancel"), ("POST", "/v1/migrations/{id}/retry"),
+  ]
+
+  /// The outcome of matching a request.
+  enum Match: Equatable {
+    case route(Route)
+    /// The path exists, the method does not; carries the allowed methods.
+    case methodNotAllowed([String])
+    /// A migration path whose id is not a migration id.
+    case badID
+    case notFound
+  }
+
+  static func match(method: String, path: String) -> Match {
+    let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+    let pattern: String
+    var id: MigrationID?
+    if segments.count >= 3 && segments.first == "v1" && segments.dropFirst().first == "migrations" {
+      let rest = Array(segments.dropFirst(2))
+      guard let parsed = MigrationID(String(rest[0])) else { return rest.count <= 2 ? .badID : .notFound }
+      id = parsed
+      pattern = "/v1/migrations/{id}" + (rest.count > 1 ? "/" + rest[1...].joined(separator: "/") : "")
+    } else {
+      pattern = path
+    }
+    let methods = table.filter { $0.pattern == pattern }.map(\.method)
+    if methods.isEmpty { return .notFound }
+    guard methods.contains(method) else { return .methodNotAllowed(methods) }
+    switch (method, pattern) {
+    case ("GET", "/healthz"): return .route(.health)
+    case ("GET", "/readyz"): return .route(.ready)
+    case ("GET", "/metrics"): return .route(.metrics)
+    case ("GET", "/openapi.yaml"): return .route(.openAPI)
+    case ("POST", "/v1/migrations"): return .route(.createMigration)
+    case ("GET", "/v1/migrations"): return .route(.listMigrations)
+    case ("GET", "/v1/migrations/{id}"): return .route(.getMigration(id!))
+    case ("GET", "/v1/migrations/{id}/events"): return .route(.migrationEvents(id!))
+    case ("POST", "/v1/migrations/{id}/cancel"): return .route(.cancelMigration(id!))
+    case ("POST", "/v1/migrations/{id}/retry"): return .route(.retryMigration(id!))
+    default: return .notFound
+    }
+  }
+
+  /// The OpenAPI path, used as the metrics label (bounded: never contains an id).
+  var pattern: String {
+    switch self {
+    case .health: "/healthz"
+    case .ready: "/readyz"
+    case .metrics: "/metrics"
+    case .openAPI: "/openapi.yaml"
+    case .createMigration, .listMigrations: "/v1/migrations"
+    case .getMigration: "/v1/migrations/{id}"
+    case .migrationEvents: "/v1/migrations/{id}/events"
+    case .cancelMigration: "/v1/migrations/{id}/cancel"
+    case .retryMigration: "/v1/migrations/{id}/retry"
+    }
+  }
+
+  /// The least role that may call this route; nil for unauthenticated routes.
+  var requiredRole: Role? {
+    switch self {
+    case .health, .ready, .metrics, .openAPI: nil
+    case .listMigrations, .getMigration, .migrationEvents: .reader
+    case .createMigration, .cancelMigration, .retryMigration: .operator
+    }
+  }
+}

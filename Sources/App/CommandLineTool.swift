@@ -1,0 +1,26 @@
+import Foundation
+
+/// The `podhop` command: dispatches to its subcommands.
+public enum CommandLineTool {
+  static let usage = """
+    Usage: podhop <command> [options]
+
+    Commands:
+      serve     Run the API server and the worker pool (podhop serve --help).
+      help      Show this text.
+
+    """
+
+  /// Runs the command line and returns the exit code.
+  public static func main(_ arguments: [String], environment: [String: String]) async -> Int32 {
+    switch arguments.first {
+    case "serve": return await ServeCommand.run(arguments: Array(arguments.dropFirst()), environment: environment)
+    case "help", "--help", "-h", nil:
+      print(usage, terminator: "")
+      return arguments.isEmpty ? 2 : 0
+    default:
+      FileHandle.standardError.write(Data("podhop: unknown command '\(arguments[0])'\n\(usage)".utf8))
+      return 2
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import API
+import Core
+import Foundation
+import HTTPServer
+import Queue
+import SQLite
+import Storage
+
+/// `podhop serve`: opens the database, starts the worker pool and the HTTP API, and shuts both
+/// down in two phases on SIGTERM or SIGINT.
+public enum ServeCommand {
+  /// Runs until a signal arrives; returns the process exit code.
+  public static func run(arguments: [String], environment: [String: String]) async -> Int32 {
+    if arguments.contains("--help") || arguments.contains("-h") {
+      print(ServeConfiguration.help, terminator: "")
+      return 0
+    }
+    let configuration: ServeConfiguration
+    do { configuration = try ServeConfiguration.parse(arguments: arguments, environment: environment) } catch {
+      FileHandle.standardError.write(Data("podhop serve: \(error)\n".utf8))
+      return 2
+    }
+    let logger = Logger(minimum: configuration.logLevel)
+    do {
+      return try await serve(configuration, logger: logger)
+    } catch {
+      logger.error("podhop serve could not start", ["error": String(describing: error)])
+      FileHandle.standardError.write(Data("podhop serve: \(error)\n".utf8))
+      return 1
+    }
+  }
+
+  static func serve(_ configuration: ServeConfiguration, logger: Logger) async throws -> Int32 {
+    let tokens = try TokenFile(contents: try readTokens(configuration.tokensFile!))
+    let lock = try DatabaseLock(databasePath: configuration.databasePath)
+    defer { lock.release() }
+    let store = try JobStore(path: configuration.databasePath)
+    defer { store.close() }
+    // This process holds the database lock, so every lease in the file belongs to a process that
+    // is gone: return those jobs to the queue now instead of waiting for their leases to expire.
+    let orphans = try await store.rescueExpiredLeases(maxAttempts: configuration.pool.retry.maxAttempts, includingUnexpired: true)
+    if !orphans.isEmpty { logger.warning("jobs of a previous process returned to the queue", ["count": String(orphans.count)]) }
+
+    let metrics = MetricsRegistry()
+    // No stage executors are linked into this build yet: jobs fail at their first stage with a
+    // message saying so, rather than pretending to run.
+    let pool = WorkerPool(store: store, executors: StageCatalog.executors, configuration: configuration.pool, logger: logger, metrics: metrics)
+    let api = APIHandler(store: store, pool: pool, tokens: tokens, configuration: configuration.api, logger: logger, metrics: metrics)
+    var http = configuration.http
+    http.maxBodyBytes = configuration.api.maxBodyBytes
+    let server = HTTPServer(configuration: http, handler: { await api.handle($0) }, rejection: { api.rejection($0, $1) })
+    let signals = ShutdownSignals()
+    try server.start()
+    logger.info("server listening", ["address": "\(http.host):\(server.port)", "workers": String(configuration.pool.width)])
+
+    // Awaited below, after the signal: the pool's run() ends when this task is cancelled.
+    let poolTask = Task { await pool.run() }
+    let signal = await signals.next()
+    logger.info("shutdown started", ["signal": signal, "graceSeconds": String(describing: configuration.shutdownGrace)])
+    api.startDraining()
+    pool.stopLeasing()
+    let deadline = ContinuousClock.now + configuration.shutdownGrace
+    while !pool.isIdle && ContinuousClock.now < deadline {
+      try? await Task.sleep(for: .milliseconds(50))
+    }
+    if !pool.isIdle { logger.warning("grace period over; interrupting running stages") }
+    poolTask.cancel()
+    await poolTask.value
+    await server.shutdown(deadline: .seconds(5))
+    logger.info("shutdown complete")
+    return 0
+  }
+
+  private static func readTokens(_ path: String) throws -> String {
+    do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+      throw ConfigurationError("--tokens-file: cannot read \(path)")
+    }
+  }
+}

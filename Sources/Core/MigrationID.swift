@@ -1,0 +1,33 @@
+import Foundation
+
+/// The identity of one migration job: a lowercase UUID, which is also a valid DNS-1123 label
+/// fragment so Kubernetes object names can be derived from it.
+public struct MigrationID: Hashable, Sendable, Codable, CustomStringConvertible {
+  /// The canonical lowercase text form.
+  public let rawValue: String
+
+  /// A new random identifier.
+  public init() { rawValue = UUID().uuidString.lowercased() }
+
+  /// Parses a canonical identifier; nil for anything else (so ids from URLs are never trusted raw).
+  public init?(_ text: String) {
+    guard text.count == 36, let uuid = UUID(uuidString: text), uuid.uuidString.lowercased() == text
+    else { return nil }
+    rawValue = text
+  }
+
+  public var description: String { rawValue }
+
+  public init(from decoder: any Decoder) throws {
+    let text = try decoder.singleValueContainer().decode(String.self)
+    guard let id = MigrationID(text) else {
+      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a migration id"))
+    }
+    self = id
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(rawValue)
+  }
+}

@@ -1,0 +1,82 @@
+import CMicroHTTPD
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A running `struct MHD_Daemon *`.
+///
+/// `@unchecked Sendable` because `OpaquePointer` is not `Sendable`. MHD's
+/// daemon functions used here (`get_daemon_info`, `quiesce_daemon`,
+/// `stop_daemon`) may be called from any thread; `HTTPServer`'s lifecycle lock
+/// ensures `stop()` runs once and nothing uses the handle afterwards.
+struct DaemonHandle: @unchecked Sendable {
+  let raw: OpaquePointer
+
+  /// Starts MHD with an epoll thread pool and suspend/resume, bound as configured.
+  ///
+  /// `context` is the retained `ServerCore` that MHD passes back to
+  /// `accessHandler` and `requestCompleted`; the caller keeps ownership.
+  static func start(
+    _ configuration: HTTPServerConfiguration, context: UnsafeMutableRawPointer
+  ) throws(HTTPServerError) -> DaemonHandle {
+    // 0 would silently mean "one internal thread" to MHD and a negative value
+    // would wrap to a huge unsigned pool size: both are configuration bugs.
+    precondition(configuration.threads > 0, "HTTPServerConfiguration.threads must be positive")
+    var address = try configuration.socketAddress()
+    let flags =
+      MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
+      | MHD_USE_ERROR_LOG.rawValue  // MHD's default logger writes to stderr
+    let completed: MHD_RequestCompletedCallback = requestCompleted
+    let handler: MHD_AccessHandlerCallback = accessHandler
+
+    errno = 0
+    let daemon = withUnsafeMutablePointer(to: &address) { addressPointer in
+      // MHD reads the address while binding, inside MHD_start_daemon_va; it
+      // does not keep the pointer.
+      var options: [MHD_OptionItem] = [
+        .init(option: .THREAD_POOL_SIZE, value: configuration.threads, ptr_value: nil),
+        .init(option: .CONNECTION_LIMIT, value: configuration.connectionLimit, ptr_value: nil),
+        .init(
+          option: .CONNECTION_TIMEOUT, value: configuration.connectionTimeoutSeconds, ptr_value: nil
+        ),
+        .init(option: .STRICT_FOR_CLIENT, value: 1, ptr_value: nil),
+        .init(option: .SOCK_ADDR, value: 0, ptr_value: UnsafeMutableRawPointer(addressPointer)),
+        // Two-pointer option: the function goes in `value`, its closure argument in `ptr_value`.
+        .init(
+          option: .NOTIFY_COMPLETED, value: unsafeBitCast(completed, to: Int.self),
+          ptr_value: context),
+      ]
+      if configuration.perIPConnectionLimit > 0 {
+        options.append(
+          .init(
+            option: .PER_IP_CONNECTION_LIMIT, value: configuration.perIPConnectionLimit,
+            ptr_value: nil))
+      }
+      options.append(.init(option: .END, value: 0, ptr_value: nil))
+      return options.withUnsafeMutableBufferPointer { items in
+        withVaList([MHD_OPTION.ARRAY.rawValue, items.baseAddress!, MHD_OPTION.END.rawValue]) {
+          arguments in
+          MHD_start_daemon_va(flags, configuration.port, nil, nil, handler, context, arguments)
+        }
+      }
+    }
+    guard let daemon else {
+      let cause = errno == 0 ? "see the log above" : String(cString: strerror(errno))
+      throw HTTPServerError(
+        code: .bind, message: "cannot listen on \(configuration.addressDescription): \(cause)")
+    }
+    return DaemonHandle(raw: daemon)
+  }
+
+  /// The bound port (the ephemeral one when configured with port 0).
+  var boundPort: UInt16 { podhop_daemon_bind_port(raw) }
+
+  /// Stops accepting connections; returns the listening socket, which the
+  /// caller must close only after `stop()` (MHD threads may still poll it).
+  func quiesce() -> Int32 { MHD_quiesce_daemon(raw) }
+
+  /// Closes every connection and joins MHD's threads. No connection may be
+  /// suspended at this point: that is an API violation in MHD.
+  func stop() { MHD_stop_daemon(raw) }
+}

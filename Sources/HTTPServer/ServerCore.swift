@@ -1,0 +1,133 @@
+import Synchronization
+
+/// What libmicrohttpd's callbacks need: the application's closures, the body
+/// limit, and the registry of requests handed to the application.
+///
+/// A request is *in flight* from the moment its connection is suspended for
+/// the handler until MHD reports it completed, i.e. until its response has been
+/// sent or the client is gone. Shutdown waits for that set to drain.
+final class ServerCore: Sendable {
+  let maxBodyBytes: Int
+  let handler: @Sendable (HTTPRequest) async -> HTTPResponse
+  let rejection: @Sendable (HTTPRejection, HTTPRequest) -> HTTPResponse
+
+  private struct Registry {
+    var stopping = false
+    var inFlight: [ObjectIdentifier: RequestState] = [:]
+    var nextWaiter: UInt64 = 0
+    /// Drain waiters; `nil` until the waiting task has parked its continuation.
+    var waiters: [UInt64: CheckedContinuation<Void, Never>?] = [:]
+
+    /// Removes and returns the continuations of waiters that have parked.
+    mutating func takeParkedWaiters() -> [CheckedContinuation<Void, Never>] {
+      let parked = waiters.compactMap { $0.value }
+      waiters = waiters.filter { $0.value == nil }
+      return parked
+    }
+  }
+
+  private let registry = Mutex(Registry())
+
+  init(
+    maxBodyBytes: Int,
+    handler: @escaping @Sendable (HTTPRequest) async -> HTTPResponse,
+    rejection: @escaping @Sendable (HTTPRejection, HTTPRequest) -> HTTPResponse
+  ) {
+    self.maxBodyBytes = maxBodyBytes
+    self.handler = handler
+    self.rejection = rejection
+  }
+
+  /// The answer to give on the first call, before any body is read, or `nil`
+  /// to let the request proceed.
+  func earlyAnswer(for head: HTTPRequest) -> HTTPResponse? {
+    if registry.withLock({ $0.stopping }) { return .serviceUnavailable }
+    let length = head.headers["Content-Length"]
+    if length != nil, head.headers.contains("Transfer-Encoding") {
+      return rejection(.conflictingLengthHeaders, head)
+    }
+    if let length, Self.exceeds(length, maxBodyBytes) {
+      return rejection(.bodyTooLarge(limit: maxBodyBytes), head)
+    }
+    return nil
+  }
+
+  /// Adds a request about to be suspended; false once shutdown has begun.
+  func register(_ state: RequestState) -> Bool {
+    registry.withLock { registry in
+      guard !registry.stopping else { return false }
+      registry.inFlight[ObjectIdentifier(state)] = state
+      return true
+    }
+  }
+
+  /// Removes a completed request and wakes drain waiters if it was the last.
+  func unregister(_ state: RequestState) {
+    let waiters = registry.withLock { registry -> [CheckedContinuation<Void, Never>] in
+      guard registry.inFlight.removeValue(forKey: ObjectIdentifier(state)) != nil,
+        registry.inFlight.isEmpty
+      else { return [] }
+      return registry.takeParkedWaiters()
+    }
+    for waiter in waiters { waiter.resume() }
+  }
+
+  /// Refuses new work from now on: new requests get 503 and are not suspended.
+  func beginStopping() { registry.withLock { $0.stopping = true } }
+
+  /// Resumes every still-suspended request with `response`; call after `beginStopping`.
+  func resumeSuspended(with response: HTTPResponse) {
+    let pending = registry.withLock { Array($0.inFlight.values) }
+    for state in pending { state.resume(with: response) }
+  }
+
+  /// Waits until no request is in flight or `timeout` has passed; true if drained.
+  func waitUntilDrained(timeout: Duration) async -> Bool {
+    await withTaskGroup(of: Bool.self) { group in
+      group.addTask { await self.drained() }
+      group.addTask {
+        try? await Task.sleep(for: timeout)
+        return false
+      }
+      let first = await group.next() ?? false
+      group.cancelAll()
+      return first
+    }
+  }
+
+  /// Returns when the registry is empty (true) or the task is cancelled (false).
+  private func drained() async -> Bool {
+    let id = registry.withLock { registry in
+      registry.nextWaiter += 1
+      registry.waiters[registry.nextWaiter] = .some(nil)
+      return registry.nextWaiter
+    }
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let resumeNow = registry.withLock { registry -> Bool in
+          // Missing entry: cancelled before parking. Empty registry: already drained.
+          guard registry.waiters[id] != nil, !registry.inFlight.isEmpty else {
+            registry.waiters[id] = nil
+            return true
+          }
+          registry.waiters[id] = continuation
+          return false
+        }
+        if resumeNow { continuation.resume() }
+      }
+    } onCancel: {
+      let parked = registry.withLock { $0.waiters.removeValue(forKey: id) }
+      parked??.resume()
+    }
+    return registry.withLock { $0.inFlight.isEmpty }
+  }
+
+  /// Whether a `Content-Length` value declares more than `limit` bytes.
+  /// MHD has already rejected non-numeric values with 400; an all-digit value
+  /// too large for `Int` is over any limit.
+  static func exceeds(_ contentLength: String, _ limit: Int) -> Bool {
+    let trimmed = contentLength.filter { $0 != " " && $0 != "\t" }
+    if let value = Int(trimmed) { return value > limit }
+    return !trimmed.isEmpty && trimmed.utf8.allSatisfy { (0x30...0x39).contains($0) }
+  }
+}

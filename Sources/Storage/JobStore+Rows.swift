@@ -1,0 +1,101 @@
+import Core
+import Foundation
+import SQLite
+
+/// Mapping between rows and domain values, and the history writer every transition uses.
+extension JobStore {
+  static func loadJob(_ db: Connection, _ id: MigrationID) throws -> MigrationJob? {
+    guard let row = try db.queryOne("SELECT * FROM migrations WHERE id = ?", [id.rawValue]) else { return nil }
+    return try decodeJob(row, stages: loadStages(db, id))
+  }
+
+  static func loadStages(_ db: Connection, _ id: MigrationID) throws -> [StageRecord] {
+    try db.query(
+      "SELECT name, state, attempts, started_at, finished_at, duration_seconds FROM migration_stages WHERE migration_id = ? ORDER BY position",
+      [id.rawValue]
+    ).map { row in
+      StageRecord(
+        name: Stage(rawValue: row.string("name") ?? "") ?? .preflight,
+        state: StageState(rawValue: row.string("state") ?? "") ?? .pending,
+        attempts: row.int("attempts") ?? 0,
+        startedAt: row.int64("started_at").map(Microseconds.date),
+        finishedAt: row.int64("finished_at").map(Microseconds.date),
+        durationSeconds: row.double("duration_seconds"))
+    }
+  }
+
+  static func decodeJob(_ row: Row, stages: [StageRecord]) throws -> MigrationJob {
+    guard let id = row.string("id").flatMap(MigrationID.init),
+      let state = row.string("state").flatMap(JobState.init(rawValue:)),
+      let stage = row.string("stage").flatMap(Stage.init(rawValue:)),
+      let policy = row.string("source_policy").flatMap(SourcePolicy.init(rawValue:)),
+      let trigger = row.string("trigger").flatMap(Trigger.init(rawValue:))
+    else { throw StorageError.corruptRow("migrations") }
+    var image: ImageReference?
+    if let repository = row.string("image_repository") {
+      image = ImageReference(repository: repository, reference: row.string("image_reference") ?? "", digest: row.string("image_digest"))
+    }
+    var checkpoint: CheckpointArchive?
+    if let archive = row.string("checkpoint_archive") {
+      checkpoint = CheckpointArchive(archive: archive, sizeBytes: row.int64("checkpoint_size_bytes"))
+    }
+    var restored: RestoredPod?
+    if let name = row.string("restored_name") {
+      restored = RestoredPod(namespace: row.string("restored_namespace") ?? "", name: name, node: row.string("restored_node") ?? "", uid: row.string("restored_uid"))
+    }
+    var error: JobError?
+    if let message = row.string("error_message"), let errorStage = row.string("error_stage").flatMap(Stage.init(rawValue:)) {
+      error = JobError(stage: errorStage, message: message, retryable: row.bool("error_retryable") ?? false)
+    }
+    let labels = try JSONDecoder().decode([String: String].self, from: Data((row.string("labels") ?? "{}").utf8))
+    return MigrationJob(
+      id: id, state: state, stage: stage,
+      source: PodReference(namespace: row.string("source_namespace") ?? "", pod: row.string("source_pod") ?? "", container: row.string("source_container")),
+      targetNode: row.string("target_node") ?? "", sourcePolicy: policy, image: image, checkpoint: checkpoint,
+      restoredPod: restored, attempt: row.int("attempt") ?? 0, error: error, labels: labels,
+      requestedBy: row.string("requested_by") ?? "", trigger: trigger,
+      createdAt: Microseconds.date(row.int64("created_at") ?? 0), updatedAt: Microseconds.date(row.int64("updated_at") ?? 0),
+      startedAt: row.int64("started_at").map(Microseconds.date), finishedAt: row.int64("finished_at").map(Microseconds.date),
+      stages: stages)
+  }
+
+  static func decodeEvent(_ row: Row) throws -> MigrationEvent {
+    guard let type = row.string("type").flatMap(EventType.init(rawValue:)) else { throw StorageError.corruptRow("migration_events") }
+    let data = try JSONDecoder().decode([String: String].self, from: Data((row.string("data") ?? "{}").utf8))
+    return MigrationEvent(
+      seq: row.int("seq") ?? 0, time: Microseconds.date(row.int64("time") ?? 0), type: type,
+      stage: row.string("stage").flatMap(Stage.init(rawValue:)), attempt: row.int("attempt"),
+      message: row.string("message") ?? "", data: data)
+  }
+
+  static func encodeLabels(_ labels: [String: String]) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    return String(decoding: try encoder.encode(labels), as: UTF8.self)
+  }
+
+  /// Appends one history entry; `seq` comes from the job row so it has no gaps.
+  static func appendEvent(
+    _ db: Connection, _ id: MigrationID, _ now: Int64, _ type: EventType, stage: Stage?, attempt: Int?,
+    _ message: String, _ data: [String: String] = [:]
+  ) throws {
+    guard let seq = try db.queryOne(
+      "UPDATE migrations SET next_event_seq = next_event_seq + 1 WHERE id = ? RETURNING next_event_seq - 1 AS seq",
+      [id.rawValue])?.int64("seq")
+    else { throw StorageError.corruptRow("migrations") }
+    try db.run(
+      "INSERT INTO migration_events (migration_id, seq, time, type, stage, attempt, message, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      [id.rawValue, seq, now, type.rawValue, stage?.rawValue, attempt, message, try encodeLabels(data)])
+  }
+}
+
+/// A storage failure that is not SQLite's own.
+public enum StorageError: Error, CustomStringConvertible {
+  /// A row holds a value this binary cannot read.
+  case corruptRow(String)
+  public var description: String {
+    switch self {
+    case .corruptRow(let table): "a row in \(table) holds a value this version of podhop cannot read"
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import Core
+import Foundation
+import SQLite
+
+/// The durable home of migration jobs: one SQLite file holding jobs, stage records, history and
+/// idempotency keys. Every method is one transaction; timestamps come from the injected
+/// `TimeSource`.
+public final class JobStore: Sendable {
+  let database: Database
+  let time: any TimeSource
+
+  /// Opens (creating if needed) the database at `path` and applies the embedded schema
+  /// migrations. Throws `SchemaMigrationError` when the file was changed or is newer than this binary.
+  public init(path: String, time: any TimeSource = SystemTimeSource(), readers: Int = 2) throws {
+    database = try Database(path: path, readers: readers)
+    self.time = time
+    _ = try database.writeSync { connection in try SchemaMigrator(EmbeddedMigrations.all).migrate(connection) }
+  }
+
+  /// The schema migrations compiled into this binary.
+  public static var schemaMigrations: [SchemaMigration] { EmbeddedMigrations.all }
+
+  /// Closes the database connections.
+  public func close() { database.close() }
+
+  /// The outcome of `create`.
+  public enum CreateOutcome: Sendable {
+    case created(MigrationJob)
+    /// The same Idempotency-Key and body were seen before: the stored first response.
+    case replayed(body: [UInt8], id: MigrationID)
+    /// The same Idempotency-Key came with another body.
+    case idempotencyMismatch
+    /// The pod already has an active job.
+    case podBusy(active: MigrationID)
+  }
+
+  /// An Idempotency-Key with the hash of the request body it came with.
+  public struct IdempotencyKey: Sendable {
+    public var principal: String
+    public var key: String
+    public var requestHash: String
+    public var lifetime: Duration
+    public init(principal: String, key: String, requestHash: String, lifetime: Duration) {
+      self.principal = principal
+      self.key = key
+      self.requestHash = requestHash
+      self.lifetime = lifetime
+    }
+  }
+
+  /// Stores a new queued job, unless the key replays an earlier request or the pod is busy.
+  /// `render` produces the response body stored for idempotent replays.
+  public func create(
+    _ request: NewMigration, requestedBy: String, trigger: Trigger, idempotency: IdempotencyKey? = nil,
+    render: @escaping @Sendable (MigrationJob) throws -> [UInt8]
+  ) async throws -> CreateOutcome {
+    let now = Microseconds.from(time.now())
+    return try await database.write { db in
+      if let idempotency {
+        if let seen = try db.queryOne(
+          "SELECT request_hash, migration_id, response_body FROM idempotency_keys WHERE principal = ? AND key = ? AND expires_at > ?",
+          [idempotency.principal, idempotency.key, now])
+        {
+          guard seen.string("request_hash") == idempotency.requestHash else { return .idempotencyMismatch }
+          return .replayed(body: seen.blob("response_body") ?? [], id: MigrationID(seen.string("migration_id")!)!)
+        }
+      }
+      let id = MigrationID()
+      do {
+        try db.run(
+          """
+          INSERT INTO migrations (id, state, stage, source_namespace, source_pod, source_container, target_node,
+            source_policy, labels, requested_by, trigger, created_at, updated_at, run_at)
+          VALUES (?, 'queued', 'preflight', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+          [id.rawValue, request.source.namespace, request.source.pod, request.source.container, request.targetNode,
+           request.sourcePolicy.rawValue, try Self.encodeLabels(request.labels), requestedBy, trigger.rawValue,
+           now, now, now])
+      } catch let error as SQLiteError where error.isConstraintViolation {
+        let active = try db.queryOne(
+          "SELECT id FROM migrations WHERE source_namespace = ? AND source_pod = ? AND state IN ('queued', 'running')",
+          [request.source.namespace, request.source.pod])
+        guard let activeID = active?.string("id").flatMap(MigrationID.init) else { throw error }
+        return .podBusy(active: activeID)
+      }
+      for (position, stage) in Stage.allCases.enumerated() {
+        try db.run(
+          "INSERT INTO migration_stages (migration_id, position, name, state) VALUES (?, ?, ?, 'pending')",
+          [id.rawValue, position, stage.rawValue])
+      }
+      try Self.appendEvent(db, id, now, .created, stage: nil, attempt: nil, "migration requested",
+                           ["requestedBy": requestedBy, "trigger": trigger.rawValue])
+      let job = try Self.loadJob(db, id)!
+      if let idempotency {
+        try db.run(
+          """
+          INSERT OR REPLACE INTO idempotency_keys (principal, key, request_hash, migration_id, response_body, created_at, expires_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
+          """,
+          [idempotency.principal, idempotency.key, idempotency.requestHash, id.rawValue, try render(job), now,
+           now + Microseconds.from(idempotency.lifetime)])
+      }
+      return .created(job)
+    }
+  }
+
+  /// The job with `id`, or nil.
+  public func job(_ id: MigrationID) async throws -> MigrationJob? {
+    try await database.read { db in try Self.loadJob(db, id) }
+  }
+
+  /// The job's history in order, or nil when there is no such job.
+  public func events(_ id: MigrationID) async throws -> [MigrationEvent]? {
+    try await database.read { db in
+      guard try db.queryOne("SELECT 1 AS found FROM migrations WHERE id = ?", [id.rawValue]) != nil else { return nil }
+      return try db.query(
+        "SELECT seq, time, type, stage, attempt, message, data FROM migration_events WHERE migration_id = ? ORDER BY seq",
+        [id.rawValue]
+      ).map(Self.decodeEvent)
+    }
+  }
+
+  /// Counts of jobs per state and the age of the oldest queued job.
+  public func stats() async throws -> QueueStats {
+    let now = time.now()
+    return try await database.read { db in
+      var byState: [JobState: Int] = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
+      for row in try db.query("SELECT state, count(*) AS n FROM migrations GROUP BY state") {
+        if let state = row.string("state").flatMap(JobState.init(rawValue:)) { byState[state] = row.int("n") ?? 0 }
+      }
+      let oldest = try db.queryOne("SELECT min(created_at) AS oldest FROM migrations WHERE state = 'queued'")?.int64("oldest")
+      let age = oldest.map { max(0, now.timeIntervalSince(Microseconds.date($0))) } ?? 0
+      return QueueStats(jobsByState: byState, oldestQueuedAgeSeconds: age)
+    }
+  }
+
+  /// Whether the database answers a trivial query (for readiness).
+  public func ping() async -> Bool {
+    (try? await database.read { db in try db.queryOne("SELECT 1 AS ok") != nil }) ?? false
+  }
+}

@@ -1,0 +1,4 @@
+import App
+import Foundation
+
+exit(await CommandLineTool.main(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))
