@@ -40,7 +40,7 @@ let package = Package(
     .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
     .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
     .testTarget(name: "QueueTests", dependencies: ["Queue", "TestSupport"]),
-    .testTarget(name: "APITests", dependencies: ["API", "App", "TestSupport"]),
+    .testTarget(name: "APITests", dependencies: ["API", "App", "TestSupport", "YAML"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
   ]

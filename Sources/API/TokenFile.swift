@@ -18,6 +18,10 @@ public enum Role: String, Sendable, CaseIterable, Comparable {
 public struct Principal: Sendable, Equatable {
   public var name: String
   public var role: Role
+  public init(name: String, role: Role) {
+    self.name = name
+    self.role = role
+  }
 }
 
 /// API tokens read from a file of `NAME ROLE TOKEN` lines (`#` starts a comment). Only SHA-256

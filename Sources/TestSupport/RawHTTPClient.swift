@@ -17,6 +17,7 @@ public struct RawHTTPResponse: Sendable {
 /// Why a `RawHTTPClient` call failed.
 public struct RawHTTPClientError: Error, CustomStringConvertible {
   public var description: String
+  public init(description: String) { self.description = description }
 }
 
 /// A blocking HTTP/1.1 client over one POSIX socket, sending exactly the bytes

@@ -1,0 +1,75 @@
+import API
+import Core
+import Foundation
+import HTTPServer
+import Storage
+import TestSupport
+
+/// A live API on 127.0.0.1 (port 0) over a fresh database, with one token per role.
+final class APIHarness: Sendable {
+  static let readerToken = "reader-token-0123456789"
+  static let operatorToken = "operator-token-0123456789"
+  static let adminToken = "admin-token-0123456789"
+
+  let directory: TemporaryDirectory
+  let store: JobStore
+  let api: APIHandler
+  let server: HTTPServer
+  let metrics = MetricsRegistry()
+
+  init(rateLimit: Double = 0, maxBodyBytes: Int = 1 << 20) async throws {
+    directory = try TemporaryDirectory()
+    store = try JobStore(path: directory.file("podhop.db"))
+    let tokens = try TokenFile(contents: """
+      # name role token
+      rita reader \(Self.readerToken)
+      otto operator \(Self.operatorToken)
+      ada admin \(Self.adminToken)
+      """)
+    var configuration = APIHandler.Configuration()
+    configuration.rateLimitPerSecond = rateLimit
+    configuration.rateLimitBurst = rateLimit
+    configuration.maxBodyBytes = maxBodyBytes
+    api = APIHandler(store: store, pool: nil, tokens: tokens, configuration: configuration, logger: Logger(minimum: .error) { _ in }, metrics: metrics)
+    var http = HTTPServerConfiguration()
+    http.port = 0
+    http.maxBodyBytes = maxBodyBytes
+    let api = self.api
+    server = HTTPServer(configuration: http, handler: { await api.handle($0) }, rejection: { api.rejection($0, $1) })
+    try server.start()
+  }
+
+  func stop() async {
+    await server.shutdown(deadline: .seconds(2))
+    store.close()
+    directory.remove()
+  }
+
+  /// Sends a request with an optional bearer token and JSON body.
+  func send(
+    _ method: String, _ target: String, token: String? = APIHarness.operatorToken, json: String? = nil,
+    headers: [(String, String)] = []
+  ) async throws -> RawHTTPResponse {
+    var all = headers
+    if let token { all.append(("Authorization", "Bearer \(token)")) }
+    if json != nil && !all.contains(where: { $0.0 == "Content-Type" }) { all.append(("Content-Type", "application/json")) }
+    return try await RawHTTPClient.request(port: server.port, method, target, headers: all, body: Array((json ?? "").utf8))
+  }
+
+  /// Creates a migration for `pod` and returns its JSON object.
+  func create(pod: String = "counter", labels: String = "{}") async throws -> [String: Any] {
+    let response = try await send("POST", "/v1/migrations", json: #"{"source":{"namespace":"default","pod":"\#(pod)"},"targetNode":"node-b","labels":\#(labels)}"#)
+    guard response.status == 202 else { throw RawHTTPClientError(description: "create answered \(response.status): \(response.text)") }
+    return try response.object()
+  }
+}
+
+extension RawHTTPResponse {
+  /// The body as a JSON object.
+  func object() throws -> [String: Any] {
+    guard let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+      throw RawHTTPClientError(description: "not a JSON object: \(text)")
+    }
+    return object
+  }
+}

@@ -1,0 +1,95 @@
+@testable import API
+import App
+import Core
+import Foundation
+import Testing
+import TestSupport
+import YAML
+
+/// Fails when openapi.yaml and the implemented routes, fields or enums drift apart.
+@Suite("openapi.yaml matches the code")
+struct OpenAPIDriftTests {
+  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  let document: YAMLNode
+
+  init() throws {
+    document = try YAMLDocument.parse(String(contentsOf: Self.packageRoot.appending(path: "openapi.yaml"), encoding: .utf8))
+  }
+
+  func schema(_ name: String) throws -> YAMLNode { try #require(document["components"]?["schemas"]?[name]) }
+
+  func propertyNames(_ schema: YAMLNode) -> Set<String> { Set(schema["properties"]?.entries?.compactMap(\.key.string) ?? []) }
+
+  func enumValues(_ name: String) throws -> [String] { try schema(name)["enum"]?.array?.compactMap(\.string) ?? [] }
+
+  @Test("every route is documented with its method, and nothing undocumented is served")
+  func routes() throws {
+    var documented: Set<String> = []
+    for (path, item) in try #require(document["paths"]?.entries) {
+      for (method, _) in item.entries ?? [] where method.string != "parameters" {
+        documented.insert("\(method.string!.uppercased()) \(path.string!)")
+      }
+    }
+    #expect(documented == Set(Route.table.map { "\($0.method) \($0.pattern)" }))
+  }
+
+  @Test("the Migration schema lists exactly the fields a fully populated job has, and requires the ones always present")
+  func migrationFields() throws {
+    var job = MigrationJob(
+      id: MigrationID(), state: .failed, stage: .push, source: PodReference(namespace: "n", pod: "p", container: "c"),
+      targetNode: "t", sourcePolicy: .keep, image: ImageReference(repository: "r", reference: "x", digest: "sha256:0"),
+      checkpoint: CheckpointArchive(archive: "/a.tar", sizeBytes: 1), restoredPod: RestoredPod(namespace: "n", name: "p2", node: "t", uid: "u"),
+      attempt: 1, error: JobError(stage: .push, message: "m", retryable: true), labels: ["a": "b"], requestedBy: "r", trigger: .api,
+      createdAt: Date(), updatedAt: Date(), startedAt: Date(), finishedAt: Date(),
+      stages: [StageRecord(name: .push, state: .failed, attempts: 1, startedAt: Date(), finishedAt: Date(), durationSeconds: 1)])
+    let full = try #require(try JSONSerialization.jsonObject(with: Data(JSONCoding.encode(job))) as? [String: Any])
+    let migration = try schema("Migration")
+    #expect(propertyNames(migration) == Set(full.keys))
+    for nested in ["source", "image", "checkpoint", "restoredPod", "error"] {
+      #expect(propertyNames(try #require(migration["properties"]?[nested])) == Set((full[nested] as? [String: Any])?.keys ?? [:].keys), "\(nested)")
+    }
+    let stage = (full["stages"] as? [[String: Any]])?.first ?? [:]
+    #expect(propertyNames(try schema("StageRecord")) == Set(stage.keys))
+    job.image = nil; job.checkpoint = nil; job.restoredPod = nil; job.error = nil; job.startedAt = nil; job.finishedAt = nil
+    let minimal = try #require(try JSONSerialization.jsonObject(with: Data(JSONCoding.encode(job))) as? [String: Any])
+    let required = Set(migration["required"]?.array?.compactMap(\.string) ?? [])
+    #expect(required == Set(minimal.keys))
+  }
+
+  @Test("the Event schema lists the fields of an event")
+  func eventFields() throws {
+    let event = MigrationEvent(seq: 1, time: Date(), type: .created, stage: .preflight, attempt: 1, message: "m", data: ["k": "v"])
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(JSONCoding.encode(event))) as? [String: Any])
+    #expect(propertyNames(try schema("Event")) == Set(object.keys))
+  }
+
+  @Test("enums match the persisted raw values")
+  func enums() throws {
+    #expect(try enumValues("JobState") == JobState.allCases.map(\.rawValue))
+    #expect(try enumValues("Stage") == Stage.allCases.map(\.rawValue))
+    #expect(try enumValues("StageState") == StageState.allCases.map(\.rawValue))
+    #expect(try enumValues("SourcePolicy") == SourcePolicy.allCases.map(\.rawValue))
+    #expect(try enumValues("Trigger") == Trigger.allCases.map(\.rawValue))
+    #expect(try enumValues("EventType") == EventType.allCases.map(\.rawValue))
+  }
+
+  @Test("the list parameters documented are the ones the server accepts")
+  func listParameters() throws {
+    let parameters = try #require(document["paths"]?["/v1/migrations"]?["get"]?["parameters"]?.array).compactMap { $0["name"]?.string }
+    for name in parameters {
+      let value = name == "limit" ? "5" : name == "trigger" ? "api" : name.hasPrefix("created") ? "2026-01-01T00:00:00Z" : name == "label" ? "a=b" : name == "state" ? "queued" : name == "stage" ? "push" : "x"
+      if name == "cursor" { continue }  // only values the server issued are valid
+      #expect(throws: Never.self, "\(name)") { _ = try ListQuery([(name, value)]) }
+    }
+    #expect(throws: Problem.self) { _ = try ListQuery([("undocumented", "x")]) }
+  }
+
+  @Test("the served document is the repository's openapi.yaml")
+  func served() async throws {
+    let api = try await APIHarness()
+    let response = try await api.send("GET", "/openapi.yaml", token: nil)
+    let file = try String(contentsOf: Self.packageRoot.appending(path: "openapi.yaml"), encoding: .utf8)
+    #expect(response.status == 200 && response.text.trimmingCharacters(in: .newlines) == file.trimmingCharacters(in: .newlines))
+    await api.stop()
+  }
+}
