@@ -30,7 +30,8 @@ let package = Package(
     .plugin(name: "EmbedOpenAPI", capability: .buildTool(), dependencies: ["embed"]),
     .target(name: "Storage", dependencies: ["Core", "SQLite"], plugins: ["EmbedMigrations"]),
     .target(name: "Queue", dependencies: ["Core", "Storage"]),
-    .target(name: "API", dependencies: ["Core", "Storage", "Queue", "HTTPServer", "Crypto", "SQLite"], plugins: ["EmbedOpenAPI"]),
+    .target(
+      name: "API", dependencies: ["Core", "Storage", "Queue", "HTTPServer", "Crypto", "SQLite"], plugins: ["EmbedOpenAPI"]),
     .target(name: "App", dependencies: ["Core", "Storage", "Queue", "API", "HTTPServer"]),
     .executableTarget(name: "podhop", dependencies: ["App"]),
 

@@ -12,8 +12,10 @@ extension APIHandler {
     }
     text += "# HELP podhop_queue_depth Jobs waiting to be leased.\n# TYPE podhop_queue_depth gauge\n"
     text += "podhop_queue_depth \(stats.jobsByState[.queued] ?? 0)\n"
-    text += "# HELP podhop_oldest_queued_age_seconds Age of the oldest queued job.\n# TYPE podhop_oldest_queued_age_seconds gauge\n"
+    text +=
+      "# HELP podhop_oldest_queued_age_seconds Age of the oldest queued job.\n# TYPE podhop_oldest_queued_age_seconds gauge\n"
     text += "podhop_oldest_queued_age_seconds \(MetricsRegistry.number(stats.oldestQueuedAgeSeconds))\n"
-    return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]), body: Array(text.utf8))
+    return HTTPResponse(
+      status: 200, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]), body: Array(text.utf8))
   }
 }

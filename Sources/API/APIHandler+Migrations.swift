@@ -15,8 +15,9 @@ extension APIHandler {
       guard !key.isEmpty, key.utf8.count <= 255, key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7e }) else {
         throw Problem.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters")
       }
-      idempotency = .init(principal: principal.name, key: key, requestHash: MigrationRequestDecoder.canonicalHash(migration),
-                          lifetime: configuration.idempotencyKeyLifetime)
+      idempotency = .init(
+        principal: principal.name, key: key, requestHash: MigrationRequestDecoder.canonicalHash(migration),
+        lifetime: configuration.idempotencyKeyLifetime)
     }
     let outcome = try await store.create(migration, requestedBy: principal.name, trigger: .api, idempotency: idempotency) { job in
       try JSONCoding.encode(job)
@@ -27,12 +28,17 @@ extension APIHandler {
       pool?.notifyWork()
       return try json(202, job, headers: [("Location", "/v1/migrations/\(job.id)")])
     case .replayed(let body, let id):
-      return HTTPResponse(status: 202, headers: HTTPHeaders([("Content-Type", "application/json"), ("Location", "/v1/migrations/\(id)"), ("Idempotent-Replayed", "true")]), body: body)
+      return HTTPResponse(
+        status: 202,
+        headers: HTTPHeaders([
+          ("Content-Type", "application/json"), ("Location", "/v1/migrations/\(id)"), ("Idempotent-Replayed", "true"),
+        ]), body: body)
     case .idempotencyMismatch:
       throw Problem.invalid("this Idempotency-Key was used with a different request body")
     case .podBusy(let active):
-      throw Problem.conflict("pod-busy", "pod \(migration.source.namespace)/\(migration.source.pod) already has an active migration \(active)",
-                            extensions: ["activeMigration": active.rawValue])
+      throw Problem.conflict(
+        "pod-busy", "pod \(migration.source.namespace)/\(migration.source.pod) already has an active migration \(active)",
+        extensions: ["activeMigration": active.rawValue])
     }
   }
 
@@ -70,7 +76,8 @@ extension APIHandler {
     case .notFailed(let job):
       throw Problem.conflict("not-failed", "migration \(id) is \(job.state.rawValue); only failed migrations can be retried")
     case .podBusy(let active):
-      throw Problem.conflict("pod-busy", "the pod already has an active migration \(active)", extensions: ["activeMigration": active.rawValue])
+      throw Problem.conflict(
+        "pod-busy", "the pod already has an active migration \(active)", extensions: ["activeMigration": active.rawValue])
     case .notFound:
       throw Problem.notFound("no migration \(id)")
     }
@@ -96,7 +103,8 @@ extension APIHandler {
       throw Problem.badRequest("the body must be empty or {}")
     }
     if !object.isEmpty {
-      throw Problem.invalid("this action takes no fields", errors: object.keys.sorted().map { .init(field: $0, message: "unknown field") })
+      throw Problem.invalid(
+        "this action takes no fields", errors: object.keys.sorted().map { .init(field: $0, message: "unknown field") })
     }
   }
 }

@@ -28,7 +28,9 @@ public final class APIHandler: Sendable {
   let rateLimiter: RateLimiter
   let draining = Atomic<Bool>(false)
 
-  public init(store: JobStore, pool: WorkerPool?, tokens: TokenFile, configuration: Configuration, logger: Logger, metrics: MetricsRegistry) {
+  public init(
+    store: JobStore, pool: WorkerPool?, tokens: TokenFile, configuration: Configuration, logger: Logger, metrics: MetricsRegistry
+  ) {
     self.store = store
     self.pool = pool
     self.tokens = tokens
@@ -61,7 +63,9 @@ public final class APIHandler: Sendable {
       response = Self.problem(for: error).response(instance: request.path)
     }
     let seconds = (ContinuousClock.now - started) / .seconds(1)
-    metrics.increment("podhop_http_requests_total", labels: [("route", routeLabel), ("method", request.method), ("status", String(response.status))])
+    metrics.increment(
+      "podhop_http_requests_total",
+      labels: [("route", routeLabel), ("method", request.method), ("status", String(response.status))])
     metrics.observe("podhop_http_request_duration_seconds", labels: [("route", routeLabel)], value: seconds)
     return response
   }
@@ -73,7 +77,9 @@ public final class APIHandler: Sendable {
     case .bodyTooLarge(let limit): problem = .payloadTooLarge(limit: limit)
     case .conflictingLengthHeaders: problem = .badRequest("a request must not carry both Content-Length and Transfer-Encoding")
     }
-    metrics.increment("podhop_http_requests_total", labels: [("route", "rejected"), ("method", request.method), ("status", String(problem.status))])
+    metrics.increment(
+      "podhop_http_requests_total",
+      labels: [("route", "rejected"), ("method", request.method), ("status", String(problem.status))])
     return problem.response(instance: request.path)
   }
 
@@ -93,7 +99,8 @@ public final class APIHandler: Sendable {
     case .notFound: throw Problem.notFound("no resource at \(request.path)")
     case .badID: throw Problem.notFound("'\(request.path.split(separator: "/").dropFirst(2).first ?? "")' is not a migration id")
     case .methodNotAllowed(let methods):
-      var response = Problem.methodNotAllowed("\(request.method) is not allowed here; use \(methods.joined(separator: ", "))").response(instance: request.path)
+      var response = Problem.methodNotAllowed("\(request.method) is not allowed here; use \(methods.joined(separator: ", "))")
+        .response(instance: request.path)
       response.headers.add("Allow", methods.joined(separator: ", "))
       return response
     }
@@ -111,7 +118,9 @@ public final class APIHandler: Sendable {
       if isDraining { return text(503, "shutting down\n") }
       return await store.ping() ? text(200, "ready\n") : text(503, "database unavailable\n")
     case .metrics: return try await metricsResponse()
-    case .openAPI: return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/yaml")]), body: Array(OpenAPIDocument.text.utf8))
+    case .openAPI:
+      return HTTPResponse(
+        status: 200, headers: HTTPHeaders([("Content-Type", "application/yaml")]), body: Array(OpenAPIDocument.text.utf8))
     case .createMigration: return try await createMigration(request, principal!)
     case .listMigrations: return try await listMigrations(request)
     case .getMigration(let id):
@@ -134,7 +143,8 @@ public final class APIHandler: Sendable {
   }
 
   func json<T: Encodable>(_ status: Int, _ value: T, headers: [(String, String)] = []) throws -> HTTPResponse {
-    HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")] + headers), body: try JSONCoding.encode(value))
+    HTTPResponse(
+      status: status, headers: HTTPHeaders([("Content-Type", "application/json")] + headers), body: try JSONCoding.encode(value))
   }
 
   private func text(_ status: Int, _ body: String) -> HTTPResponse {
@@ -143,7 +153,8 @@ public final class APIHandler: Sendable {
 
   func requireNoQuery(_ request: HTTPRequest) throws(Problem) {
     if let first = request.query.first {
-      throw Problem.badRequest("unexpected query parameter", errors: [.init(field: first.name, message: "unknown query parameter")])
+      throw Problem.badRequest(
+        "unexpected query parameter", errors: [.init(field: first.name, message: "unknown query parameter")])
     }
   }
 }

@@ -19,13 +19,17 @@ struct ListQuery {
       switch name {
       case "state":
         for word in list(value) {
-          if let state = JobState(rawValue: word) { filter.states.append(state) } else {
+          if let state = JobState(rawValue: word) {
+            filter.states.append(state)
+          } else {
             fail(name, "unknown state '\(word)'; one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
           }
         }
       case "stage":
         for word in list(value) {
-          if let stage = Stage(rawValue: word) { filter.stages.append(stage) } else {
+          if let stage = Stage(rawValue: word) {
+            filter.stages.append(stage)
+          } else {
             fail(name, "unknown stage '\(word)'; one of \(Stage.allCases.map(\.rawValue).joined(separator: ", "))")
           }
         }

@@ -23,7 +23,8 @@ enum MigrationRequestDecoder {
       for key in sourceObject.keys.sorted() where !["namespace", "pod", "container"].contains(key) {
         fail("source.\(key)", "unknown field")
       }
-      source.namespace = name(sourceObject["namespace"], "source.namespace", required: true, KubernetesName.labelProblem, fail) ?? ""
+      source.namespace =
+        name(sourceObject["namespace"], "source.namespace", required: true, KubernetesName.labelProblem, fail) ?? ""
       source.pod = name(sourceObject["pod"], "source.pod", required: true, KubernetesName.subdomainProblem, fail) ?? ""
       source.container = name(sourceObject["container"], "source.container", required: false, KubernetesName.labelProblem, fail)
     } else {
@@ -32,7 +33,9 @@ enum MigrationRequestDecoder {
     let targetNode = name(object["targetNode"], "targetNode", required: true, KubernetesName.subdomainProblem, fail) ?? ""
     var policy = SourcePolicy.delete
     if let raw = object["sourcePolicy"] {
-      if let text = raw as? String, let value = SourcePolicy(rawValue: text) { policy = value } else {
+      if let text = raw as? String, let value = SourcePolicy(rawValue: text) {
+        policy = value
+      } else {
         fail("sourcePolicy", "must be one of: delete, keep")
       }
     }
@@ -85,7 +88,10 @@ enum MigrationRequestDecoder {
   /// whatever their whitespace or key order.
   static func canonicalHash(_ request: NewMigration) -> String {
     var object: [String: Any] = [
-      "source": ["namespace": request.source.namespace, "pod": request.source.pod, "container": request.source.container.map { $0 as Any } ?? NSNull()] as [String: Any],
+      "source": [
+        "namespace": request.source.namespace, "pod": request.source.pod,
+        "container": request.source.container.map { $0 as Any } ?? NSNull(),
+      ] as [String: Any],
       "targetNode": request.targetNode, "sourcePolicy": request.sourcePolicy.rawValue, "labels": request.labels,
     ]
     object["v"] = 1

@@ -21,7 +21,10 @@ public struct Problem: Error, Sendable, Equatable {
   /// Seconds for the `Retry-After` header (429, 503).
   public var retryAfterSeconds: Int?
 
-  public init(status: Int, slug: String, title: String, detail: String, errors: [FieldError] = [], extensions: [String: String] = [:], retryAfterSeconds: Int? = nil) {
+  public init(
+    status: Int, slug: String, title: String, detail: String, errors: [FieldError] = [], extensions: [String: String] = [:],
+    retryAfterSeconds: Int? = nil
+  ) {
     self.status = status
     self.slug = slug
     self.title = title
@@ -53,26 +56,37 @@ extension Problem {
   static let unauthenticated = Problem(
     status: 401, slug: "unauthenticated", title: "Unauthenticated",
     detail: "send a valid token as 'Authorization: Bearer <token>'")
-  static func forbidden(_ detail: String) -> Problem { Problem(status: 403, slug: "forbidden", title: "Forbidden", detail: detail) }
-  static func notFound(_ detail: String) -> Problem { Problem(status: 404, slug: "not-found", title: "Not found", detail: detail) }
-  static func methodNotAllowed(_ detail: String) -> Problem { Problem(status: 405, slug: "method-not-allowed", title: "Method not allowed", detail: detail) }
+  static func forbidden(_ detail: String) -> Problem {
+    Problem(status: 403, slug: "forbidden", title: "Forbidden", detail: detail)
+  }
+  static func notFound(_ detail: String) -> Problem {
+    Problem(status: 404, slug: "not-found", title: "Not found", detail: detail)
+  }
+  static func methodNotAllowed(_ detail: String) -> Problem {
+    Problem(status: 405, slug: "method-not-allowed", title: "Method not allowed", detail: detail)
+  }
   static func conflict(_ slug: String, _ detail: String, extensions: [String: String] = [:]) -> Problem {
     Problem(status: 409, slug: slug, title: "Conflict", detail: detail, extensions: extensions)
   }
   static func payloadTooLarge(limit: Int) -> Problem {
-    Problem(status: 413, slug: "payload-too-large", title: "Payload too large", detail: "request bodies are limited to \(limit) bytes")
+    Problem(
+      status: 413, slug: "payload-too-large", title: "Payload too large", detail: "request bodies are limited to \(limit) bytes")
   }
   static let unsupportedMediaType = Problem(
-    status: 415, slug: "unsupported-media-type", title: "Unsupported media type", detail: "send the body as 'Content-Type: application/json'")
+    status: 415, slug: "unsupported-media-type", title: "Unsupported media type",
+    detail: "send the body as 'Content-Type: application/json'")
   static func invalid(_ detail: String, errors: [FieldError] = []) -> Problem {
     Problem(status: 422, slug: "validation-failed", title: "Validation failed", detail: detail, errors: errors)
   }
   static func tooManyRequests(retryAfter: Int) -> Problem {
-    Problem(status: 429, slug: "rate-limited", title: "Too many requests", detail: "this caller sent too many changing requests; retry after \(retryAfter) s", retryAfterSeconds: retryAfter)
+    Problem(
+      status: 429, slug: "rate-limited", title: "Too many requests",
+      detail: "this caller sent too many changing requests; retry after \(retryAfter) s", retryAfterSeconds: retryAfter)
   }
   static func unavailable(_ detail: String, retryAfter: Int) -> Problem {
     Problem(status: 503, slug: "unavailable", title: "Service unavailable", detail: detail, retryAfterSeconds: retryAfter)
   }
   static let internalError = Problem(
-    status: 500, slug: "internal", title: "Internal server error", detail: "an unexpected error occurred; the server log has the cause")
+    status: 500, slug: "internal", title: "Internal server error",
+    detail: "an unexpected error occurred; the server log has the cause")
 }

@@ -42,19 +42,19 @@ public struct TokenFile: Sendable {
       let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
       let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
       if fields.isEmpty { continue }
-      let where_ = "tokens file line \(index + 1)"
-      guard fields.count == 3 else { throw ConfigurationError("\(where_): expected 'NAME ROLE TOKEN'") }
+      let location = "tokens file line \(index + 1)"
+      guard fields.count == 3 else { throw ConfigurationError("\(location): expected 'NAME ROLE TOKEN'") }
       let name = String(fields[0])
       guard name.utf8.count <= 128, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._@:-".contains($0)) })
-      else { throw ConfigurationError("\(where_): NAME may use letters, digits and . _ @ : - (at most 128)") }
+      else { throw ConfigurationError("\(location): NAME may use letters, digits and . _ @ : - (at most 128)") }
       guard let role = Role(rawValue: String(fields[1])) else {
-        throw ConfigurationError("\(where_): ROLE must be reader, operator or admin")
+        throw ConfigurationError("\(location): ROLE must be reader, operator or admin")
       }
       let token = Array(fields[2].utf8)
-      guard token.count >= 16 else { throw ConfigurationError("\(where_): TOKEN must be at least 16 characters") }
+      guard token.count >= 16 else { throw ConfigurationError("\(location): TOKEN must be at least 16 characters") }
       let digest = SHA256.hash(token)
-      guard names.insert(name).inserted else { throw ConfigurationError("\(where_): NAME \(name) appears twice") }
-      guard digests.insert(digest).inserted else { throw ConfigurationError("\(where_): the same TOKEN appears twice") }
+      guard names.insert(name).inserted else { throw ConfigurationError("\(location): NAME \(name) appears twice") }
+      guard digests.insert(digest).inserted else { throw ConfigurationError("\(location): the same TOKEN appears twice") }
       entries.append(Entry(principal: Principal(name: name, role: role), digest: digest))
     }
     guard !entries.isEmpty else { throw ConfigurationError("the tokens file has no tokens") }

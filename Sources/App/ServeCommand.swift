@@ -44,8 +44,10 @@ public enum ServeCommand {
     let metrics = MetricsRegistry()
     // No stage executors are linked into this build yet: jobs fail at their first stage with a
     // message saying so, rather than pretending to run.
-    let pool = WorkerPool(store: store, executors: StageCatalog.executors, configuration: configuration.pool, logger: logger, metrics: metrics)
-    let api = APIHandler(store: store, pool: pool, tokens: tokens, configuration: configuration.api, logger: logger, metrics: metrics)
+    let pool = WorkerPool(
+      store: store, executors: StageCatalog.executors, configuration: configuration.pool, logger: logger, metrics: metrics)
+    let api = APIHandler(
+      store: store, pool: pool, tokens: tokens, configuration: configuration.api, logger: logger, metrics: metrics)
     var http = configuration.http
     http.maxBodyBytes = configuration.api.maxBodyBytes
     let server = HTTPServer(configuration: http, handler: { await api.handle($0) }, rejection: { api.rejection($0, $1) })

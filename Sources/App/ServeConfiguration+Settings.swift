@@ -5,8 +5,10 @@ import Foundation
 extension ServeConfiguration {
   /// Every setting of `podhop serve`. README's configuration table lists the same (a test checks).
   public static let settings: [Setting] = [
-    Setting(flag: "--listen", environment: "PODHOP_LISTEN", placeholder: "HOST:PORT", defaultValue: "127.0.0.1:8080",
-            help: "Address the API listens on (IPv4; port 0 picks a free port).") { c, v throws(ConfigurationError) in
+    Setting(
+      flag: "--listen", environment: "PODHOP_LISTEN", placeholder: "HOST:PORT", defaultValue: "127.0.0.1:8080",
+      help: "Address the API listens on (IPv4; port 0 picks a free port)."
+    ) { c, v throws(ConfigurationError) in
       let parts = v.split(separator: ":", omittingEmptySubsequences: false)
       guard parts.count == 2, let port = UInt16(parts[1]), parts[0].split(separator: ".").count == 4,
         parts[0].split(separator: ".").allSatisfy({ UInt8($0) != nil })
@@ -14,76 +16,111 @@ extension ServeConfiguration {
       c.http.host = String(parts[0])
       c.http.port = port
     },
-    Setting(flag: "--database", environment: "PODHOP_DATABASE", placeholder: "PATH", defaultValue: "./podhop.db",
-            help: "SQLite file holding jobs and their history.") { c, v throws(ConfigurationError) in
+    Setting(
+      flag: "--database", environment: "PODHOP_DATABASE", placeholder: "PATH", defaultValue: "./podhop.db",
+      help: "SQLite file holding jobs and their history."
+    ) { c, v throws(ConfigurationError) in
       guard !v.isEmpty else { throw ConfigurationError("--database must not be empty") }
       c.databasePath = v
     },
-    Setting(flag: "--tokens-file", environment: "PODHOP_TOKENS_FILE", placeholder: "PATH", defaultValue: "(required)",
-            help: "File of 'NAME ROLE TOKEN' lines; roles reader, operator, admin.") { c, v throws(ConfigurationError) in
+    Setting(
+      flag: "--tokens-file", environment: "PODHOP_TOKENS_FILE", placeholder: "PATH", defaultValue: "(required)",
+      help: "File of 'NAME ROLE TOKEN' lines; roles reader, operator, admin."
+    ) { c, v throws(ConfigurationError) in
       c.tokensFile = v
     },
-    Setting(flag: "--workers", environment: "PODHOP_WORKERS", placeholder: "N", defaultValue: "4",
-            help: "Jobs run at the same time.") { c, v throws(ConfigurationError) in
+    Setting(
+      flag: "--workers", environment: "PODHOP_WORKERS", placeholder: "N", defaultValue: "4",
+      help: "Jobs run at the same time."
+    ) { c, v throws(ConfigurationError) in
       c.pool.width = try integer(v, "--workers", 1...256)
     },
-    Setting(flag: "--node-limit", environment: "PODHOP_NODE_LIMIT", placeholder: "N", defaultValue: "2",
-            help: "Running jobs allowed per node, source or target (0: no limit).") { c, v throws(ConfigurationError) in
+    Setting(
+      flag: "--node-limit", environment: "PODHOP_NODE_LIMIT", placeholder: "N", defaultValue: "2",
+      help: "Running jobs allowed per node, source or target (0: no limit)."
+    ) { c, v throws(ConfigurationError) in
       let n = try integer(v, "--node-limit", 0...10_000)
       c.pool.nodeLimit = n == 0 ? nil : n
     },
-    Setting(flag: "--max-attempts", environment: "PODHOP_MAX_ATTEMPTS", placeholder: "N", defaultValue: "5",
-            help: "Attempts per stage before a job fails.") { c, v throws(ConfigurationError) in
+    Setting(
+      flag: "--max-attempts", environment: "PODHOP_MAX_ATTEMPTS", placeholder: "N", defaultValue: "5",
+      help: "Attempts per stage before a job fails."
+    ) { c, v throws(ConfigurationError) in
       c.pool.retry.maxAttempts = try integer(v, "--max-attempts", 1...100)
     },
-    Setting(flag: "--retry-base-seconds", environment: "PODHOP_RETRY_BASE_SECONDS", placeholder: "SECONDS", defaultValue: "2",
-            help: "First retry delay; doubles per attempt, with jitter.") { c, v throws(ConfigurationError) in
+    Setting(
+      flag: "--retry-base-seconds", environment: "PODHOP_RETRY_BASE_SECONDS", placeholder: "SECONDS", defaultValue: "2",
+      help: "First retry delay; doubles per attempt, with jitter."
+    ) { c, v throws(ConfigurationError) in
       c.pool.retry.baseDelay = try seconds(v, "--retry-base-seconds", 0.001...3600)
       c.pool.retry.maxDelay = max(c.pool.retry.maxDelay, c.pool.retry.baseDelay)
     },
-    Setting(flag: "--retry-max-seconds", environment: "PODHOP_RETRY_MAX_SECONDS", placeholder: "SECONDS", defaultValue: "300",
-            help: "Longest retry delay.") { c, v throws(ConfigurationError) in
+    Setting(
+      flag: "--retry-max-seconds", environment: "PODHOP_RETRY_MAX_SECONDS", placeholder: "SECONDS", defaultValue: "300",
+      help: "Longest retry delay."
+    ) { c, v throws(ConfigurationError) in
       c.pool.retry.maxDelay = max(try seconds(v, "--retry-max-seconds", 0.001...86_400), c.pool.retry.baseDelay)
     },
-    Setting(flag: "--lease-seconds", environment: "PODHOP_LEASE_SECONDS", placeholder: "SECONDS", defaultValue: "30",
-            help: "Lease length; a heartbeat renews it every third of it, and a dead worker's job is rescued after it.") { c, v throws(ConfigurationError) in
+    Setting(
+      flag: "--lease-seconds", environment: "PODHOP_LEASE_SECONDS", placeholder: "SECONDS", defaultValue: "30",
+      help: "Lease length; a heartbeat renews it every third of it, and a dead worker's job is rescued after it."
+    ) { c, v throws(ConfigurationError) in
       c.pool.leaseDuration = try seconds(v, "--lease-seconds", 0.3...3600)
       c.pool.heartbeatInterval = c.pool.leaseDuration / 3
       c.pool.rescueInterval = c.pool.leaseDuration / 2
     },
-    Setting(flag: "--shutdown-grace-seconds", environment: "PODHOP_SHUTDOWN_GRACE_SECONDS", placeholder: "SECONDS", defaultValue: "30",
-            help: "On SIGTERM/SIGINT, how long running stages may finish before they are interrupted and handed back.") { c, v throws(ConfigurationError) in
+    Setting(
+      flag: "--shutdown-grace-seconds", environment: "PODHOP_SHUTDOWN_GRACE_SECONDS", placeholder: "SECONDS", defaultValue: "30",
+      help: "On SIGTERM/SIGINT, how long running stages may finish before they are interrupted and handed back."
+    ) { c, v throws(ConfigurationError) in
       c.shutdownGrace = try seconds(v, "--shutdown-grace-seconds", 0...3600)
     },
-    Setting(flag: "--http-threads", environment: "PODHOP_HTTP_THREADS", placeholder: "N", defaultValue: "2",
-            help: "HTTP server threads.") { c, v throws(ConfigurationError) in
+    Setting(
+      flag: "--http-threads", environment: "PODHOP_HTTP_THREADS", placeholder: "N", defaultValue: "2",
+      help: "HTTP server threads."
+    ) { c, v throws(ConfigurationError) in
       c.http.threads = try integer(v, "--http-threads", 1...64)
     },
-    Setting(flag: "--max-connections", environment: "PODHOP_MAX_CONNECTIONS", placeholder: "N", defaultValue: "1000",
-            help: "Open HTTP connections in total.") { c, v throws(ConfigurationError) in
+    Setting(
+      flag: "--max-connections", environment: "PODHOP_MAX_CONNECTIONS", placeholder: "N", defaultValue: "1000",
+      help: "Open HTTP connections in total."
+    ) { c, v throws(ConfigurationError) in
       c.http.connectionLimit = try integer(v, "--max-connections", 1...100_000)
     },
-    Setting(flag: "--max-connections-per-ip", environment: "PODHOP_MAX_CONNECTIONS_PER_IP", placeholder: "N", defaultValue: "256",
-            help: "Open HTTP connections per client address.") { c, v throws(ConfigurationError) in
+    Setting(
+      flag: "--max-connections-per-ip", environment: "PODHOP_MAX_CONNECTIONS_PER_IP", placeholder: "N", defaultValue: "256",
+      help: "Open HTTP connections per client address."
+    ) { c, v throws(ConfigurationError) in
       c.http.perIPConnectionLimit = try integer(v, "--max-connections-per-ip", 1...100_000)
     },
-    Setting(flag: "--connection-timeout-seconds", environment: "PODHOP_CONNECTION_TIMEOUT_SECONDS", placeholder: "SECONDS", defaultValue: "30",
-            help: "Idle HTTP connections are closed after this.") { c, v throws(ConfigurationError) in
+    Setting(
+      flag: "--connection-timeout-seconds", environment: "PODHOP_CONNECTION_TIMEOUT_SECONDS", placeholder: "SECONDS",
+      defaultValue: "30",
+      help: "Idle HTTP connections are closed after this."
+    ) { c, v throws(ConfigurationError) in
       c.http.connectionTimeoutSeconds = try integer(v, "--connection-timeout-seconds", 1...3600)
     },
-    Setting(flag: "--rate-limit", environment: "PODHOP_RATE_LIMIT", placeholder: "PER_SECOND", defaultValue: "50",
-            help: "Changing requests per second per caller, bursts of twice that (0: no limit); over it, 429.") { c, v throws(ConfigurationError) in
+    Setting(
+      flag: "--rate-limit", environment: "PODHOP_RATE_LIMIT", placeholder: "PER_SECOND", defaultValue: "50",
+      help: "Changing requests per second per caller, bursts of twice that (0: no limit); over it, 429."
+    ) { c, v throws(ConfigurationError) in
       let rate = try number(v, "--rate-limit", 0...1_000_000)
       c.api.rateLimitPerSecond = rate
       c.api.rateLimitBurst = rate * 2
     },
-    Setting(flag: "--idempotency-hours", environment: "PODHOP_IDEMPOTENCY_HOURS", placeholder: "HOURS", defaultValue: "24",
-            help: "How long an Idempotency-Key is remembered.") { c, v throws(ConfigurationError) in
+    Setting(
+      flag: "--idempotency-hours", environment: "PODHOP_IDEMPOTENCY_HOURS", placeholder: "HOURS", defaultValue: "24",
+      help: "How long an Idempotency-Key is remembered."
+    ) { c, v throws(ConfigurationError) in
       c.api.idempotencyKeyLifetime = .seconds(try integer(v, "--idempotency-hours", 1...720) * 3600)
     },
-    Setting(flag: "--log-level", environment: "PODHOP_LOG_LEVEL", placeholder: "LEVEL", defaultValue: "info",
-            help: "debug, info, warning or error.") { c, v throws(ConfigurationError) in
-      guard let level = Logger.Level(rawValue: v) else { throw ConfigurationError("--log-level must be debug, info, warning or error") }
+    Setting(
+      flag: "--log-level", environment: "PODHOP_LOG_LEVEL", placeholder: "LEVEL", defaultValue: "info",
+      help: "debug, info, warning or error."
+    ) { c, v throws(ConfigurationError) in
+      guard let level = Logger.Level(rawValue: v) else {
+        throw ConfigurationError("--log-level must be debug, info, warning or error")
+      }
       c.logLevel = level
     },
   ]
@@ -97,12 +134,16 @@ extension ServeConfiguration {
 
   private static func number(_ value: String, _ flag: String, _ range: ClosedRange<Double>) throws(ConfigurationError) -> Double {
     guard let n = Double(value), n.isFinite, range.contains(n) else {
-      throw ConfigurationError("\(flag) must be a number from \(MetricsRegistry.number(range.lowerBound)) to \(MetricsRegistry.number(range.upperBound)) (got '\(value)')")
+      throw ConfigurationError(
+        "\(flag) must be a number from \(MetricsRegistry.number(range.lowerBound)) to \(MetricsRegistry.number(range.upperBound)) (got '\(value)')"
+      )
     }
     return n
   }
 
-  private static func seconds(_ value: String, _ flag: String, _ range: ClosedRange<Double>) throws(ConfigurationError) -> Duration {
+  private static func seconds(_ value: String, _ flag: String, _ range: ClosedRange<Double>) throws(ConfigurationError)
+    -> Duration
+  {
     .milliseconds(Int64((try number(value, flag, range) * 1000).rounded()))
   }
 }

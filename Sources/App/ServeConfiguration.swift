@@ -47,7 +47,9 @@ public struct ServeConfiguration: Sendable {
         throw ConfigurationError("unknown option \(flag); see 'podhop serve --help'")
       }
       let value: String
-      if let inline { value = inline } else {
+      if let inline {
+        value = inline
+      } else {
         index += 1
         guard index < arguments.count else { throw ConfigurationError("\(flag) needs a value (\(setting.placeholder))") }
         value = arguments[index]
@@ -56,7 +58,8 @@ public struct ServeConfiguration: Sendable {
       index += 1
     }
     guard configuration.tokensFile != nil else {
-      throw ConfigurationError("--tokens-file (PODHOP_TOKENS_FILE) is required: the API accepts only bearer tokens from that file")
+      throw ConfigurationError(
+        "--tokens-file (PODHOP_TOKENS_FILE) is required: the API accepts only bearer tokens from that file")
     }
     guard configuration.pool.heartbeatInterval < configuration.pool.leaseDuration else {
       throw ConfigurationError("--lease-seconds must be at least 2 so the heartbeat can extend the lease in time")
@@ -66,9 +69,11 @@ public struct ServeConfiguration: Sendable {
 
   /// The text of `podhop serve --help`.
   public static var help: String {
-    var text = "Usage: podhop serve [options]\n\nRuns the podhop API and its worker pool.\n\nOptions (each also read from its environment variable; flags win):\n"
+    var text =
+      "Usage: podhop serve [options]\n\nRuns the podhop API and its worker pool.\n\nOptions (each also read from its environment variable; flags win):\n"
     for setting in settings {
-      text += "  \(setting.flag) \(setting.placeholder)\n      \(setting.help) [env \(setting.environment); default \(setting.defaultValue)]\n"
+      text +=
+        "  \(setting.flag) \(setting.placeholder)\n      \(setting.help) [env \(setting.environment); default \(setting.defaultValue)]\n"
     }
     return text + "  --help\n      Show this text.\n"
   }

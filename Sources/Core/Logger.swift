@@ -39,7 +39,9 @@ public struct Logger: Sendable {
     fields["level"] = level.rawValue
     fields["msg"] = "\(message)"
     fields["time"] = Date().formatted(Self.timestampStyle)
-    guard let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+    guard let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+      return
+    }
     sink(String(decoding: data, as: UTF8.self) + "\n")
   }
 }

@@ -123,8 +123,11 @@ struct JobRun {
       }
       var message = error.message
       if error.isRetryable && retryAt == nil { message += " (gave up after \(job.attempt) attempts)" }
-      pool.logger.warning(retryAt == nil ? "stage failed" : "stage attempt failed; retry scheduled", meta(job, ["error": error.message]))
-      _ = await persist { [message, retryAt] in try await store.recordFailure(job.id, owner: owner, message: message, retryable: error.isRetryable, retryAt: retryAt) }
+      pool.logger.warning(
+        retryAt == nil ? "stage failed" : "stage attempt failed; retry scheduled", meta(job, ["error": error.message]))
+      _ = await persist { [message, retryAt] in
+        try await store.recordFailure(job.id, owner: owner, message: message, retryable: error.isRetryable, retryAt: retryAt)
+      }
       return nil
     case .canceledByUser:
       pool.logger.info("migration canceled", meta(job))
@@ -146,7 +149,8 @@ struct JobRun {
     let logger = pool.logger
     return await Task.detached {
       do { return try await write() } catch {
-        logger.error("could not record stage outcome; the lease will expire and the job be rescued", ["error": String(describing: error)])
+        logger.error(
+          "could not record stage outcome; the lease will expire and the job be rescued", ["error": String(describing: error)])
         return nil
       }
     }.value

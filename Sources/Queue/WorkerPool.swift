@@ -100,7 +100,9 @@ public final class WorkerPool: Sendable {
   private func workerLoop(owner: String) async {
     while !isStopping && !Task.isCancelled {
       do {
-        if let job = try await store.lease(owner: owner, duration: configuration.leaseDuration, nodeLimit: configuration.nodeLimit) {
+        if let job = try await store.lease(
+          owner: owner, duration: configuration.leaseDuration, nodeLimit: configuration.nodeLimit)
+        {
           await JobRun(pool: self, owner: owner, job: job).run()
           continue
         }

@@ -105,8 +105,7 @@ private final class Lane: Sendable {
     self.queue = DispatchQueue(label: label)
   }
 
-  func perform<T: Sendable>(_ work: @escaping @Sendable (Connection) throws -> T) async throws -> T
-  {
+  func perform<T: Sendable>(_ work: @escaping @Sendable (Connection) throws -> T) async throws -> T {
     let item = WorkItem()
     let connection = connection
     return try await withTaskCancellationHandler {

@@ -24,13 +24,17 @@ extension JobStore {
       guard let job = try Self.loadJob(db, id) else { return .notFound }
       switch job.state {
       case .queued:
-        try Self.appendEvent(db, id, now, .cancelRequested, stage: job.stage, attempt: job.attempt, "cancel requested", ["by": requestedBy])
+        try Self.appendEvent(
+          db, id, now, .cancelRequested, stage: job.stage, attempt: job.attempt, "cancel requested", ["by": requestedBy])
         try Self.cancelNow(db, job, now)
         return .canceled(try Self.loadJob(db, id)!)
       case .running:
-        if try db.queryOne("SELECT cancel_requested FROM migrations WHERE id = ?", [id.rawValue])?.bool("cancel_requested") != true {
+        if try db.queryOne("SELECT cancel_requested FROM migrations WHERE id = ?", [id.rawValue])?.bool("cancel_requested")
+          != true
+        {
           try db.run("UPDATE migrations SET cancel_requested = 1, updated_at = ? WHERE id = ?", [now, id.rawValue])
-          try Self.appendEvent(db, id, now, .cancelRequested, stage: job.stage, attempt: job.attempt, "cancel requested", ["by": requestedBy])
+          try Self.appendEvent(
+            db, id, now, .cancelRequested, stage: job.stage, attempt: job.attempt, "cancel requested", ["by": requestedBy])
         }
         return .cancelRequested(try Self.loadJob(db, id)!)
       case .canceled: return .alreadyCanceled(job)
@@ -72,7 +76,9 @@ extension JobStore {
       try db.run(
         "UPDATE migration_stages SET state = 'pending', finished_at = NULL, duration_seconds = NULL WHERE migration_id = ? AND name = ?",
         [id.rawValue, job.stage.rawValue])
-      try Self.appendEvent(db, id, now, .retryRequested, stage: job.stage, attempt: nil, "retry requested; resuming at the failed stage", ["by": requestedBy])
+      try Self.appendEvent(
+        db, id, now, .retryRequested, stage: job.stage, attempt: nil, "retry requested; resuming at the failed stage",
+        ["by": requestedBy])
       return .queued(try Self.loadJob(db, id)!)
     }
   }

@@ -18,20 +18,21 @@ extension JobStore {
     let now = Microseconds.from(time.now())
     let until = now + Microseconds.from(duration)
     return try await database.write { db in
-      guard let id = try db.queryOne(
-        """
-        UPDATE migrations SET state = 'running', lease_owner = ?1, lease_until = ?2, updated_at = ?3,
-          started_at = coalesce(started_at, ?3)
-        WHERE id = (
-          SELECT m.id FROM migrations m
-          WHERE m.state = 'queued' AND m.run_at <= ?3
-            AND (?4 IS NULL OR (
-              SELECT count(*) FROM migrations r WHERE r.state = 'running'
-                AND (r.target_node IN (m.target_node, m.source_node) OR r.source_node IN (m.target_node, m.source_node))
-            ) < ?4)
-          ORDER BY m.run_at, m.created_at LIMIT 1)
-        RETURNING id
-        """, [owner, until, now, nodeLimit])?.string("id").flatMap(MigrationID.init)
+      guard
+        let id = try db.queryOne(
+          """
+          UPDATE migrations SET state = 'running', lease_owner = ?1, lease_until = ?2, updated_at = ?3,
+            started_at = coalesce(started_at, ?3)
+          WHERE id = (
+            SELECT m.id FROM migrations m
+            WHERE m.state = 'queued' AND m.run_at <= ?3
+              AND (?4 IS NULL OR (
+                SELECT count(*) FROM migrations r WHERE r.state = 'running'
+                  AND (r.target_node IN (m.target_node, m.source_node) OR r.source_node IN (m.target_node, m.source_node))
+              ) < ?4)
+            ORDER BY m.run_at, m.created_at LIMIT 1)
+          RETURNING id
+          """, [owner, until, now, nodeLimit])?.string("id").flatMap(MigrationID.init)
       else { return nil }
       try Self.beginAttempt(db, id, now, owner: owner)
       return try Self.loadJob(db, id)
@@ -42,9 +43,10 @@ extension JobStore {
   public func heartbeat(_ id: MigrationID, owner: String, duration: Duration) async throws -> Heartbeat {
     let now = Microseconds.from(time.now())
     return try await database.write { db in
-      guard let row = try db.queryOne(
-        "UPDATE migrations SET lease_until = ? WHERE id = ? AND state = 'running' AND lease_owner = ? RETURNING cancel_requested",
-        [now + Microseconds.from(duration), id.rawValue, owner])
+      guard
+        let row = try db.queryOne(
+          "UPDATE migrations SET lease_until = ? WHERE id = ? AND state = 'running' AND lease_owner = ? RETURNING cancel_requested",
+          [now + Microseconds.from(duration), id.rawValue, owner])
       else { return .lost }
       return .held(cancelRequested: row.bool("cancel_requested") ?? false)
     }
@@ -59,9 +61,11 @@ extension JobStore {
       try Self.finishStage(db, job, now, state: .succeeded)
       try Self.merge(db, id, output)
       try Self.appendEvent(db, id, now, .stageSucceeded, stage: job.stage, attempt: job.attempt, "stage succeeded")
-      let cancelRequested = try db.queryOne("SELECT cancel_requested FROM migrations WHERE id = ?", [id.rawValue])?.bool("cancel_requested") ?? false
+      let cancelRequested =
+        try db.queryOne("SELECT cancel_requested FROM migrations WHERE id = ?", [id.rawValue])?.bool("cancel_requested") ?? false
       if let next = job.stage.next {
-        try db.run("UPDATE migrations SET stage = ?, attempt = 0, updated_at = ? WHERE id = ?", [next.rawValue, now, id.rawValue])
+        try db.run(
+          "UPDATE migrations SET stage = ?, attempt = 0, updated_at = ? WHERE id = ?", [next.rawValue, now, id.rawValue])
         if cancelRequested {
           // The user asked to cancel while this stage ran: stop before starting the next one.
           try Self.cancelNow(db, try Self.loadJob(db, id)!, now)
@@ -82,11 +86,14 @@ extension JobStore {
 
   /// Records a failed attempt. With `retryAt`, the job waits in `queued` until then; without,
   /// the stage and the job fail for good.
-  public func recordFailure(_ id: MigrationID, owner: String, message: String, retryable: Bool, retryAt: Date?) async throws -> MigrationJob? {
+  public func recordFailure(_ id: MigrationID, owner: String, message: String, retryable: Bool, retryAt: Date?) async throws
+    -> MigrationJob?
+  {
     let now = Microseconds.from(time.now())
     return try await database.write { db in
       guard let job = try Self.leasedJob(db, id, owner) else { return nil }
-      try Self.appendEvent(db, id, now, .attemptFailed, stage: job.stage, attempt: job.attempt, message, ["retryable": String(retryable)])
+      try Self.appendEvent(
+        db, id, now, .attemptFailed, stage: job.stage, attempt: job.attempt, message, ["retryable": String(retryable)])
       if let retryAt {
         let runAt = Microseconds.from(retryAt)
         try db.run(
@@ -95,8 +102,9 @@ extension JobStore {
             error_stage = ?3, error_message = ?4, error_retryable = 1 WHERE id = ?5
           """, [runAt, now, job.stage.rawValue, message, id.rawValue])
         try Self.setStageState(db, job, .pending)
-        try Self.appendEvent(db, id, now, .retryScheduled, stage: job.stage, attempt: job.attempt, "retry scheduled",
-                             ["runAt": ISO8601DateFormatter().string(from: retryAt)])
+        try Self.appendEvent(
+          db, id, now, .retryScheduled, stage: job.stage, attempt: job.attempt, "retry scheduled",
+          ["runAt": ISO8601DateFormatter().string(from: retryAt)])
       } else {
         try Self.finishStage(db, job, now, state: .failed)
         try db.run(
@@ -134,8 +142,9 @@ extension JobStore {
       try db.run(
         "UPDATE migration_stages SET state = 'pending', attempts = max(attempts - 1, 0) WHERE migration_id = ? AND name = ?",
         [id.rawValue, job.stage.rawValue])
-      try Self.appendEvent(db, id, now, .leaseReturned, stage: job.stage, attempt: job.attempt,
-                           "attempt interrupted by shutdown; job returned to the queue without spending the attempt")
+      try Self.appendEvent(
+        db, id, now, .leaseReturned, stage: job.stage, attempt: job.attempt,
+        "attempt interrupted by shutdown; job returned to the queue without spending the attempt")
     }
   }
 
@@ -182,15 +191,17 @@ extension JobStore {
   }
 
   static func beginAttempt(_ db: Connection, _ id: MigrationID, _ now: Int64, owner: String) throws {
-    guard let row = try db.queryOne(
-      "UPDATE migrations SET attempt = attempt + 1, updated_at = ? WHERE id = ? RETURNING stage, attempt", [now, id.rawValue]),
+    guard
+      let row = try db.queryOne(
+        "UPDATE migrations SET attempt = attempt + 1, updated_at = ? WHERE id = ? RETURNING stage, attempt", [now, id.rawValue]),
       let stage = row.string("stage").flatMap(Stage.init(rawValue:)), let attempt = row.int("attempt")
     else { throw StorageError.corruptRow("migrations") }
-    let first = try db.queryOne(
-      """
-      UPDATE migration_stages SET state = 'running', attempts = attempts + 1, started_at = coalesce(started_at, ?)
-      WHERE migration_id = ? AND name = ? RETURNING attempts
-      """, [now, id.rawValue, stage.rawValue])?.int("attempts") == 1
+    let first =
+      try db.queryOne(
+        """
+        UPDATE migration_stages SET state = 'running', attempts = attempts + 1, started_at = coalesce(started_at, ?)
+        WHERE migration_id = ? AND name = ? RETURNING attempts
+        """, [now, id.rawValue, stage.rawValue])?.int("attempts") == 1
     if first { try appendEvent(db, id, now, .stageStarted, stage: stage, attempt: attempt, "stage started") }
     try appendEvent(db, id, now, .attemptStarted, stage: stage, attempt: attempt, "attempt started", ["worker": owner])
   }
@@ -205,21 +216,26 @@ extension JobStore {
   }
 
   static func setStageState(_ db: Connection, _ job: MigrationJob, _ state: StageState) throws {
-    try db.run("UPDATE migration_stages SET state = ? WHERE migration_id = ? AND name = ?",
-               [state.rawValue, job.id.rawValue, job.stage.rawValue])
+    try db.run(
+      "UPDATE migration_stages SET state = ? WHERE migration_id = ? AND name = ?",
+      [state.rawValue, job.id.rawValue, job.stage.rawValue])
   }
 
   static func merge(_ db: Connection, _ id: MigrationID, _ output: StageOutput) throws {
     if let c = output.checkpoint {
-      try db.run("UPDATE migrations SET checkpoint_archive = ?, checkpoint_size_bytes = ? WHERE id = ?", [c.archive, c.sizeBytes, id.rawValue])
+      try db.run(
+        "UPDATE migrations SET checkpoint_archive = ?, checkpoint_size_bytes = ? WHERE id = ?",
+        [c.archive, c.sizeBytes, id.rawValue])
     }
     if let i = output.image {
-      try db.run("UPDATE migrations SET image_repository = ?, image_reference = ?, image_digest = ? WHERE id = ?",
-                 [i.repository, i.reference, i.digest, id.rawValue])
+      try db.run(
+        "UPDATE migrations SET image_repository = ?, image_reference = ?, image_digest = ? WHERE id = ?",
+        [i.repository, i.reference, i.digest, id.rawValue])
     }
     if let p = output.restoredPod {
-      try db.run("UPDATE migrations SET restored_namespace = ?, restored_name = ?, restored_node = ?, restored_uid = ? WHERE id = ?",
-                 [p.namespace, p.name, p.node, p.uid, id.rawValue])
+      try db.run(
+        "UPDATE migrations SET restored_namespace = ?, restored_name = ?, restored_node = ?, restored_uid = ? WHERE id = ?",
+        [p.namespace, p.name, p.node, p.uid, id.rawValue])
     }
   }
 

@@ -40,7 +40,8 @@ extension JobStore {
       let items = try page.map { row in
         try Self.decodeJob(row, stages: Self.loadStages(db, MigrationID(row.string("id") ?? "")!))
       }
-      let next = rows.count > limit ? page.last.map { JobCursor(createdAt: $0.int64("created_at") ?? 0, id: $0.string("id") ?? "") } : nil
+      let next =
+        rows.count > limit ? page.last.map { JobCursor(createdAt: $0.int64("created_at") ?? 0, id: $0.string("id") ?? "") } : nil
       return JobPage(items: items, next: next)
     }
   }

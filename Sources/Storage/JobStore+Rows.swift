@@ -33,7 +33,8 @@ extension JobStore {
     else { throw StorageError.corruptRow("migrations") }
     var image: ImageReference?
     if let repository = row.string("image_repository") {
-      image = ImageReference(repository: repository, reference: row.string("image_reference") ?? "", digest: row.string("image_digest"))
+      image = ImageReference(
+        repository: repository, reference: row.string("image_reference") ?? "", digest: row.string("image_digest"))
     }
     var checkpoint: CheckpointArchive?
     if let archive = row.string("checkpoint_archive") {
@@ -41,7 +42,9 @@ extension JobStore {
     }
     var restored: RestoredPod?
     if let name = row.string("restored_name") {
-      restored = RestoredPod(namespace: row.string("restored_namespace") ?? "", name: name, node: row.string("restored_node") ?? "", uid: row.string("restored_uid"))
+      restored = RestoredPod(
+        namespace: row.string("restored_namespace") ?? "", name: name, node: row.string("restored_node") ?? "",
+        uid: row.string("restored_uid"))
     }
     var error: JobError?
     if let message = row.string("error_message"), let errorStage = row.string("error_stage").flatMap(Stage.init(rawValue:)) {
@@ -50,7 +53,9 @@ extension JobStore {
     let labels = try JSONDecoder().decode([String: String].self, from: Data((row.string("labels") ?? "{}").utf8))
     return MigrationJob(
       id: id, state: state, stage: stage,
-      source: PodReference(namespace: row.string("source_namespace") ?? "", pod: row.string("source_pod") ?? "", container: row.string("source_container")),
+      source: PodReference(
+        namespace: row.string("source_namespace") ?? "", pod: row.string("source_pod") ?? "",
+        container: row.string("source_container")),
       targetNode: row.string("target_node") ?? "", sourcePolicy: policy, image: image, checkpoint: checkpoint,
       restoredPod: restored, attempt: row.int("attempt") ?? 0, error: error, labels: labels,
       requestedBy: row.string("requested_by") ?? "", trigger: trigger,
@@ -60,7 +65,9 @@ extension JobStore {
   }
 
   static func decodeEvent(_ row: Row) throws -> MigrationEvent {
-    guard let type = row.string("type").flatMap(EventType.init(rawValue:)) else { throw StorageError.corruptRow("migration_events") }
+    guard let type = row.string("type").flatMap(EventType.init(rawValue:)) else {
+      throw StorageError.corruptRow("migration_events")
+    }
     let data = try JSONDecoder().decode([String: String].self, from: Data((row.string("data") ?? "{}").utf8))
     return MigrationEvent(
       seq: row.int("seq") ?? 0, time: Microseconds.date(row.int64("time") ?? 0), type: type,
@@ -79,9 +86,10 @@ extension JobStore {
     _ db: Connection, _ id: MigrationID, _ now: Int64, _ type: EventType, stage: Stage?, attempt: Int?,
     _ message: String, _ data: [String: String] = [:]
   ) throws {
-    guard let seq = try db.queryOne(
-      "UPDATE migrations SET next_event_seq = next_event_seq + 1 WHERE id = ? RETURNING next_event_seq - 1 AS seq",
-      [id.rawValue])?.int64("seq")
+    guard
+      let seq = try db.queryOne(
+        "UPDATE migrations SET next_event_seq = next_event_seq + 1 WHERE id = ? RETURNING next_event_seq - 1 AS seq",
+        [id.rawValue])?.int64("seq")
     else { throw StorageError.corruptRow("migrations") }
     try db.run(
       "INSERT INTO migration_events (migration_id, seq, time, type, stage, attempt, message, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

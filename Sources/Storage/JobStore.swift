@@ -73,9 +73,11 @@ public final class JobStore: Sendable {
             source_policy, labels, requested_by, trigger, created_at, updated_at, run_at)
           VALUES (?, 'queued', 'preflight', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
-          [id.rawValue, request.source.namespace, request.source.pod, request.source.container, request.targetNode,
-           request.sourcePolicy.rawValue, try Self.encodeLabels(request.labels), requestedBy, trigger.rawValue,
-           now, now, now])
+          [
+            id.rawValue, request.source.namespace, request.source.pod, request.source.container, request.targetNode,
+            request.sourcePolicy.rawValue, try Self.encodeLabels(request.labels), requestedBy, trigger.rawValue,
+            now, now, now,
+          ])
       } catch let error as SQLiteError where error.isConstraintViolation {
         let active = try db.queryOne(
           "SELECT id FROM migrations WHERE source_namespace = ? AND source_pod = ? AND state IN ('queued', 'running')",
@@ -88,8 +90,9 @@ public final class JobStore: Sendable {
           "INSERT INTO migration_stages (migration_id, position, name, state) VALUES (?, ?, ?, 'pending')",
           [id.rawValue, position, stage.rawValue])
       }
-      try Self.appendEvent(db, id, now, .created, stage: nil, attempt: nil, "migration requested",
-                           ["requestedBy": requestedBy, "trigger": trigger.rawValue])
+      try Self.appendEvent(
+        db, id, now, .created, stage: nil, attempt: nil, "migration requested",
+        ["requestedBy": requestedBy, "trigger": trigger.rawValue])
       let job = try Self.loadJob(db, id)!
       if let idempotency {
         try db.run(
@@ -97,8 +100,10 @@ public final class JobStore: Sendable {
           INSERT OR REPLACE INTO idempotency_keys (principal, key, request_hash, migration_id, response_body, created_at, expires_at)
           VALUES (?, ?, ?, ?, ?, ?, ?)
           """,
-          [idempotency.principal, idempotency.key, idempotency.requestHash, id.rawValue, try render(job), now,
-           now + Microseconds.from(idempotency.lifetime)])
+          [
+            idempotency.principal, idempotency.key, idempotency.requestHash, id.rawValue, try render(job), now,
+            now + Microseconds.from(idempotency.lifetime),
+          ])
       }
       return .created(job)
     }

@@ -20,17 +20,20 @@ final class APIHarness: Sendable {
   init(rateLimit: Double = 0, maxBodyBytes: Int = 1 << 20) async throws {
     directory = try TemporaryDirectory()
     store = try JobStore(path: directory.file("podhop.db"))
-    let tokens = try TokenFile(contents: """
-      # name role token
-      rita reader \(Self.readerToken)
-      otto operator \(Self.operatorToken)
-      ada admin \(Self.adminToken)
-      """)
+    let tokens = try TokenFile(
+      contents: """
+        # name role token
+        rita reader \(Self.readerToken)
+        otto operator \(Self.operatorToken)
+        ada admin \(Self.adminToken)
+        """)
     var configuration = APIHandler.Configuration()
     configuration.rateLimitPerSecond = rateLimit
     configuration.rateLimitBurst = rateLimit
     configuration.maxBodyBytes = maxBodyBytes
-    api = APIHandler(store: store, pool: nil, tokens: tokens, configuration: configuration, logger: Logger(minimum: .error) { _ in }, metrics: metrics)
+    api = APIHandler(
+      store: store, pool: nil, tokens: tokens, configuration: configuration, logger: Logger(minimum: .error) { _ in },
+      metrics: metrics)
     var http = HTTPServerConfiguration()
     http.port = 0
     http.maxBodyBytes = maxBodyBytes
@@ -58,8 +61,12 @@ final class APIHarness: Sendable {
 
   /// Creates a migration for `pod` and returns its JSON object.
   func create(pod: String = "counter", labels: String = "{}") async throws -> [String: Any] {
-    let response = try await send("POST", "/v1/migrations", json: #"{"source":{"namespace":"default","pod":"\#(pod)"},"targetNode":"node-b","labels":\#(labels)}"#)
-    guard response.status == 202 else { throw RawHTTPClientError(description: "create answered \(response.status): \(response.text)") }
+    let response = try await send(
+      "POST", "/v1/migrations",
+      json: #"{"source":{"namespace":"default","pod":"\#(pod)"},"targetNode":"node-b","labels":\#(labels)}"#)
+    guard response.status == 202 else {
+      throw RawHTTPClientError(description: "create answered \(response.status): \(response.text)")
+    }
     return try response.object()
   }
 }

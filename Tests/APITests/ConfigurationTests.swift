@@ -14,10 +14,12 @@ struct ConfigurationTests {
     #expect(configuration.tokensFile == "/t" && configuration.databasePath == "/d.db" && configuration.pool.nodeLimit == nil)
   }
 
-  @Test("an invalid setting is refused naming the setting", arguments: [
-    (["--workers", "0"], "--workers"), (["--listen", "localhost"], "--listen"), (["--bogus", "1"], "--bogus"),
-    (["--lease-seconds", "abc"], "--lease-seconds"), (["--log-level", "loud"], "--log-level"), (["--workers"], "--workers"),
-  ])
+  @Test(
+    "an invalid setting is refused naming the setting",
+    arguments: [
+      (["--workers", "0"], "--workers"), (["--listen", "localhost"], "--listen"), (["--bogus", "1"], "--bogus"),
+      (["--lease-seconds", "abc"], "--lease-seconds"), (["--log-level", "loud"], "--log-level"), (["--workers"], "--workers"),
+    ])
   func invalid(arguments: [String], setting: String) {
     #expect {
       _ = try ServeConfiguration.parse(arguments: arguments, environment: ["PODHOP_TOKENS_FILE": "/t"])
@@ -33,7 +35,9 @@ struct ConfigurationTests {
   func readmeTable() throws {
     let readme = try String(contentsOf: OpenAPIDriftTests.packageRoot.appending(path: "README.md"), encoding: .utf8)
     for setting in ServeConfiguration.settings {
-      #expect(readme.contains("| `\(setting.flag) \(setting.placeholder)` | `\(setting.environment)` | \(setting.defaultValue) |"), "\(setting.flag)")
+      #expect(
+        readme.contains("| `\(setting.flag) \(setting.placeholder)` | `\(setting.environment)` | \(setting.defaultValue) |"),
+        "\(setting.flag)")
       #expect(ServeConfiguration.help.contains(setting.flag) && ServeConfiguration.help.contains(setting.environment))
     }
   }
@@ -48,6 +52,8 @@ struct ConfigurationTests {
       return text.contains("line 1") && !text.contains("secret-secret-secret")
     }
     #expect(throws: ConfigurationError.self) { _ = try TokenFile(contents: "a reader short") }
-    #expect(throws: ConfigurationError.self) { _ = try TokenFile(contents: "a reader 0123456789abcdef\nb admin 0123456789abcdef") }
+    #expect(throws: ConfigurationError.self) {
+      _ = try TokenFile(contents: "a reader 0123456789abcdef\nb admin 0123456789abcdef")
+    }
   }
 }

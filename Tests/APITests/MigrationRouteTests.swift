@@ -1,18 +1,23 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Migration routes")
 struct MigrationRouteTests {
   @Test("POST answers 202 with Location and the queued job, as GET shows it")
   func create() async throws {
     let api = try await APIHarness()
-    let response = try await api.send("POST", "/v1/migrations", json: #"{"source":{"namespace":"default","pod":"counter","container":"app"},"targetNode":"node-b","sourcePolicy":"keep","labels":{"ticket":"OPS-1"}}"#)
+    let response = try await api.send(
+      "POST", "/v1/migrations",
+      json:
+        #"{"source":{"namespace":"default","pod":"counter","container":"app"},"targetNode":"node-b","sourcePolicy":"keep","labels":{"ticket":"OPS-1"}}"#
+    )
     #expect(response.status == 202)
     let job = try response.object()
     let id = try #require(job["id"] as? String)
     #expect(response.headers["Location"] == "/v1/migrations/\(id)")
-    #expect(job["state"] as? String == "queued" && job["stage"] as? String == "preflight" && job["sourcePolicy"] as? String == "keep")
+    #expect(
+      job["state"] as? String == "queued" && job["stage"] as? String == "preflight" && job["sourcePolicy"] as? String == "keep")
     #expect(job["requestedBy"] as? String == "otto" && job["trigger"] as? String == "api")
     #expect((job["source"] as? [String: String]) == ["namespace": "default", "pod": "counter", "container": "app"])
     let fetched = try await api.send("GET", "/v1/migrations/\(id)", token: APIHarness.readerToken)
@@ -25,10 +30,14 @@ struct MigrationRouteTests {
     let api = try await APIHarness()
     let body = #"{"source":{"namespace":"default","pod":"counter"},"targetNode":"node-b"}"#
     let first = try await api.send("POST", "/v1/migrations", json: body, headers: [("Idempotency-Key", "drain-42")])
-    let again = try await api.send("POST", "/v1/migrations", json: "  " + body.replacingOccurrences(of: ",", with: ", "), headers: [("Idempotency-Key", "drain-42")])
+    let again = try await api.send(
+      "POST", "/v1/migrations", json: "  " + body.replacingOccurrences(of: ",", with: ", "),
+      headers: [("Idempotency-Key", "drain-42")])
     #expect(first.status == 202 && again.status == 202)
     #expect(again.body == first.body && again.headers["Idempotent-Replayed"] == "true")
-    let other = try await api.send("POST", "/v1/migrations", json: body.replacingOccurrences(of: "node-b", with: "node-c"), headers: [("Idempotency-Key", "drain-42")])
+    let other = try await api.send(
+      "POST", "/v1/migrations", json: body.replacingOccurrences(of: "node-b", with: "node-c"),
+      headers: [("Idempotency-Key", "drain-42")])
     #expect(other.status == 422)
     let list = try await api.send("GET", "/v1/migrations", token: APIHarness.readerToken)
     #expect((try list.object()["items"] as? [Any])?.count == 1)
@@ -44,7 +53,9 @@ struct MigrationRouteTests {
     }
     #expect(try await api.send("POST", "/v1/migrations/\(id)/cancel", token: APIHarness.readerToken).status == 403)
     #expect(try await api.send("POST", "/v1/migrations/\(id)/cancel", token: APIHarness.operatorToken).status == 200)
-    let admin = try await api.send("POST", "/v1/migrations", token: APIHarness.adminToken, json: #"{"source":{"namespace":"default","pod":"b"},"targetNode":"node-b"}"#)
+    let admin = try await api.send(
+      "POST", "/v1/migrations", token: APIHarness.adminToken,
+      json: #"{"source":{"namespace":"default","pod":"b"},"targetNode":"node-b"}"#)
     let adminJob = try admin.object()
     #expect(admin.status == 202 && adminJob["requestedBy"] as? String == "ada")
     await api.stop()
@@ -79,7 +90,8 @@ struct MigrationRouteTests {
       target = "/v1/migrations?limit=2&cursor=\(next)"
     }
     #expect(seen.count == 5 && Set(seen).count == 5)
-    let teamA = try await api.send("GET", "/v1/migrations?label=team%3Da&state=queued&node=node-b", token: APIHarness.readerToken).object()
+    let teamA = try await api.send("GET", "/v1/migrations?label=team%3Da&state=queued&node=node-b", token: APIHarness.readerToken)
+      .object()
     #expect((teamA["items"] as? [Any])?.count == 3 && teamA["nextCursor"] is NSNull)
     await api.stop()
   }

@@ -1,15 +1,17 @@
-@testable import API
 import App
 import Core
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import YAML
+
+@testable import API
 
 /// Fails when openapi.yaml and the implemented routes, fields or enums drift apart.
 @Suite("openapi.yaml matches the code")
 struct OpenAPIDriftTests {
-  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
   let document: YAMLNode
 
   init() throws {
@@ -38,15 +40,19 @@ struct OpenAPIDriftTests {
     var job = MigrationJob(
       id: MigrationID(), state: .failed, stage: .push, source: PodReference(namespace: "n", pod: "p", container: "c"),
       targetNode: "t", sourcePolicy: .keep, image: ImageReference(repository: "r", reference: "x", digest: "sha256:0"),
-      checkpoint: CheckpointArchive(archive: "/a.tar", sizeBytes: 1), restoredPod: RestoredPod(namespace: "n", name: "p2", node: "t", uid: "u"),
-      attempt: 1, error: JobError(stage: .push, message: "m", retryable: true), labels: ["a": "b"], requestedBy: "r", trigger: .api,
+      checkpoint: CheckpointArchive(archive: "/a.tar", sizeBytes: 1),
+      restoredPod: RestoredPod(namespace: "n", name: "p2", node: "t", uid: "u"),
+      attempt: 1, error: JobError(stage: .push, message: "m", retryable: true), labels: ["a": "b"], requestedBy: "r",
+      trigger: .api,
       createdAt: Date(), updatedAt: Date(), startedAt: Date(), finishedAt: Date(),
       stages: [StageRecord(name: .push, state: .failed, attempts: 1, startedAt: Date(), finishedAt: Date(), durationSeconds: 1)])
     let full = try #require(try JSONSerialization.jsonObject(with: Data(JSONCoding.encode(job))) as? [String: Any])
     let migration = try schema("Migration")
     #expect(propertyNames(migration) == Set(full.keys))
     for nested in ["source", "image", "checkpoint", "restoredPod", "error"] {
-      #expect(propertyNames(try #require(migration["properties"]?[nested])) == Set((full[nested] as? [String: Any])?.keys ?? [:].keys), "\(nested)")
+      #expect(
+        propertyNames(try #require(migration["properties"]?[nested])) == Set((full[nested] as? [String: Any])?.keys ?? [:].keys),
+        "\(nested)")
     }
     let stage = (full["stages"] as? [[String: Any]])?.first ?? [:]
     #expect(propertyNames(try schema("StageRecord")) == Set(stage.keys))
@@ -58,7 +64,8 @@ struct OpenAPIDriftTests {
 
   @Test("the Event schema lists the fields of an event")
   func eventFields() throws {
-    let event = MigrationEvent(seq: 1, time: Date(), type: .created, stage: .preflight, attempt: 1, message: "m", data: ["k": "v"])
+    let event = MigrationEvent(
+      seq: 1, time: Date(), type: .created, stage: .preflight, attempt: 1, message: "m", data: ["k": "v"])
     let object = try #require(try JSONSerialization.jsonObject(with: Data(JSONCoding.encode(event))) as? [String: Any])
     #expect(propertyNames(try schema("Event")) == Set(object.keys))
   }
@@ -75,9 +82,17 @@ struct OpenAPIDriftTests {
 
   @Test("the list parameters documented are the ones the server accepts")
   func listParameters() throws {
-    let parameters = try #require(document["paths"]?["/v1/migrations"]?["get"]?["parameters"]?.array).compactMap { $0["name"]?.string }
+    let parameters = try #require(document["paths"]?["/v1/migrations"]?["get"]?["parameters"]?.array).compactMap {
+      $0["name"]?.string
+    }
     for name in parameters {
-      let value = name == "limit" ? "5" : name == "trigger" ? "api" : name.hasPrefix("created") ? "2026-01-01T00:00:00Z" : name == "label" ? "a=b" : name == "state" ? "queued" : name == "stage" ? "push" : "x"
+      let value =
+        name == "limit"
+        ? "5"
+        : name == "trigger"
+          ? "api"
+          : name.hasPrefix("created")
+            ? "2026-01-01T00:00:00Z" : name == "label" ? "a=b" : name == "state" ? "queued" : name == "stage" ? "push" : "x"
       if name == "cursor" { continue }  // only values the server issued are valid
       #expect(throws: Never.self, "\(name)") { _ = try ListQuery([(name, value)]) }
     }

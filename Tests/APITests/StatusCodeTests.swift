@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("API status codes over real HTTP")
 struct StatusCodeTests {
@@ -20,14 +20,31 @@ struct StatusCodeTests {
       ("no token", try await api.send("GET", "/v1/migrations", token: nil), 401),
       ("wrong token", try await api.send("GET", "/v1/migrations", token: "not-a-real-token-at-all"), 401),
       ("reader may not create", try await api.send("POST", "/v1/migrations", token: APIHarness.readerToken, json: valid), 403),
-      ("unknown id", try await api.send("GET", "/v1/migrations/\(UUID().uuidString.lowercased())", token: APIHarness.readerToken), 404),
+      (
+        "unknown id",
+        try await api.send("GET", "/v1/migrations/\(UUID().uuidString.lowercased())", token: APIHarness.readerToken), 404
+      ),
       ("not an id", try await api.send("GET", "/v1/migrations/nope", token: APIHarness.readerToken), 404),
       ("unknown path", try await api.send("GET", "/v2/things", token: APIHarness.readerToken), 404),
       ("wrong method", try await api.send("DELETE", "/v1/migrations/\(id)"), 405),
-      ("pod busy", try await api.send("POST", "/v1/migrations", json: #"{"source":{"namespace":"default","pod":"counter"},"targetNode":"node-c"}"#), 409),
-      ("wrong content type", try await api.send("POST", "/v1/migrations", json: valid, headers: [("Content-Type", "text/plain")]), 415),
-      ("unknown field", try await api.send("POST", "/v1/migrations", json: #"{"source":{"namespace":"default","pod":"x","colour":1},"targetNode":"node-b"}"#), 422),
-      ("invalid names", try await api.send("POST", "/v1/migrations", json: #"{"source":{"namespace":"Default","pod":"-x"},"targetNode":""}"#), 422),
+      (
+        "pod busy",
+        try await api.send(
+          "POST", "/v1/migrations", json: #"{"source":{"namespace":"default","pod":"counter"},"targetNode":"node-c"}"#), 409
+      ),
+      (
+        "wrong content type",
+        try await api.send("POST", "/v1/migrations", json: valid, headers: [("Content-Type", "text/plain")]), 415
+      ),
+      (
+        "unknown field",
+        try await api.send(
+          "POST", "/v1/migrations", json: #"{"source":{"namespace":"default","pod":"x","colour":1},"targetNode":"node-b"}"#), 422
+      ),
+      (
+        "invalid names",
+        try await api.send("POST", "/v1/migrations", json: #"{"source":{"namespace":"Default","pod":"-x"},"targetNode":""}"#), 422
+      ),
       ("body over 1 MiB", try await api.send("POST", "/v1/migrations", json: String(repeating: " ", count: (1 << 20) + 1)), 413),
     ]
     for (name, response, expected) in cases {
@@ -45,11 +62,15 @@ struct StatusCodeTests {
   func problemDetails() async throws {
     let api = try await APIHarness()
     let first = try await api.create()
-    let busy = try await api.send("POST", "/v1/migrations", json: #"{"source":{"namespace":"default","pod":"counter"},"targetNode":"node-c"}"#)
+    let busy = try await api.send(
+      "POST", "/v1/migrations", json: #"{"source":{"namespace":"default","pod":"counter"},"targetNode":"node-c"}"#)
     #expect(try busy.object()["activeMigration"] as? String == first["id"] as? String)
     #expect(try await api.send("GET", "/v1/migrations", token: nil).headers["WWW-Authenticate"]?.hasPrefix("Bearer") == true)
     #expect(try await api.send("PUT", "/v1/migrations").headers["Allow"] == "POST, GET")
-    let invalid = try await api.send("POST", "/v1/migrations", json: #"{"source":{"namespace":"Bad_NS","pod":"ok","extra":true},"targetNode":"n","sourcePolicy":"maybe","labels":{"a":1}}"#)
+    let invalid = try await api.send(
+      "POST", "/v1/migrations",
+      json: #"{"source":{"namespace":"Bad_NS","pod":"ok","extra":true},"targetNode":"n","sourcePolicy":"maybe","labels":{"a":1}}"#
+    )
     let fields = try #require(try invalid.object()["errors"] as? [[String: String]]).compactMap { $0["field"] }
     #expect(Set(fields) == ["source.extra", "source.namespace", "sourcePolicy", "labels.a"])
     await api.stop()
@@ -59,7 +80,8 @@ struct StatusCodeTests {
   func smuggling() async throws {
     let api = try await APIHarness()
     let client = try await RawHTTPClient.connect(port: api.server.port)
-    try await client.send("POST /v1/migrations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+    try await client.send(
+      "POST /v1/migrations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
     let response = try await client.readResponse()
     #expect(response.status == 400 && response.text.contains("Transfer-Encoding"))
     await api.stop()
@@ -70,7 +92,10 @@ struct StatusCodeTests {
     let api = try await APIHarness(rateLimit: 2)
     var statuses: [Int] = []
     for i in 0..<4 {
-      statuses.append(try await api.send("POST", "/v1/migrations", json: #"{"source":{"namespace":"default","pod":"p\#(i)"},"targetNode":"node-b"}"#).status)
+      statuses.append(
+        try await api.send(
+          "POST", "/v1/migrations", json: #"{"source":{"namespace":"default","pod":"p\#(i)"},"targetNode":"node-b"}"#
+        ).status)
     }
     #expect(statuses == [202, 202, 429, 429])
     let limited = try await api.send("POST", "/v1/migrations", json: "{}")
@@ -84,7 +109,8 @@ struct StatusCodeTests {
     let api = try await APIHarness()
     let job = try await api.create()
     api.api.startDraining()
-    let refused = try await api.send("POST", "/v1/migrations", json: #"{"source":{"namespace":"default","pod":"x"},"targetNode":"node-b"}"#)
+    let refused = try await api.send(
+      "POST", "/v1/migrations", json: #"{"source":{"namespace":"default","pod":"x"},"targetNode":"node-b"}"#)
     #expect(refused.status == 503 && refused.headers["Retry-After"] != nil)
     #expect(try await api.send("POST", "/v1/migrations/\(job["id"] as! String)/cancel").status == 503)
     #expect(try await api.send("GET", "/v1/migrations", token: APIHarness.readerToken).status == 200)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("README")
 struct ReadmeTourTests {
@@ -8,12 +8,16 @@ struct ReadmeTourTests {
   func tour() async throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let readme = try String(contentsOf: root.appending(path: "README.md"), encoding: .utf8)
-    let block = try #require(readme.components(separatedBy: "<!-- tour:begin -->").last?.components(separatedBy: "<!-- tour:end -->").first)
+    let block = try #require(
+      readme.components(separatedBy: "<!-- tour:begin -->").last?.components(separatedBy: "<!-- tour:end -->").first)
     let script = block.replacingOccurrences(of: "```sh", with: "").replacingOccurrences(of: "```", with: "")
     let directory = try TemporaryDirectory()
     try FileManager.default.createDirectory(atPath: directory.file("demo"), withIntermediateDirectories: true)
-    try "demo-admin admin tour-admin-token-0123456789\n".write(toFile: directory.file("demo/tokens"), atomically: true, encoding: .utf8)
-    let server = try PodhopProcess(["serve", "--listen", "127.0.0.1:0", "--tokens-file", "demo/tokens", "--database", "demo/podhop.db"], directory: directory.path)
+    try "demo-admin admin tour-admin-token-0123456789\n".write(
+      toFile: directory.file("demo/tokens"), atomically: true, encoding: .utf8)
+    let server = try PodhopProcess(
+      ["serve", "--listen", "127.0.0.1:0", "--tokens-file", "demo/tokens", "--database", "demo/podhop.db"],
+      directory: directory.path)
     let port = try await server.waitForPort()
 
     let shell = Process()

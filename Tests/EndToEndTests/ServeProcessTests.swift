@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The real binary, started as users start it.
 @Suite("podhop serve as a process")
@@ -15,7 +15,9 @@ struct ServeProcessTests {
   }
 
   func start(_ extra: [String] = []) throws -> PodhopProcess {
-    try PodhopProcess(["serve", "--listen", "127.0.0.1:0", "--tokens-file", "tokens", "--database", "podhop.db", "--rate-limit", "0"] + extra, directory: directory.path)
+    try PodhopProcess(
+      ["serve", "--listen", "127.0.0.1:0", "--tokens-file", "tokens", "--database", "podhop.db", "--rate-limit", "0"] + extra,
+      directory: directory.path)
   }
 
   func post(_ port: UInt16, pod: String) async throws -> RawHTTPResponse {
@@ -39,7 +41,9 @@ struct ServeProcessTests {
           var ids: [String] = []
           for i in 0..<400 {
             guard let response = try? await post(port, pod: "w\(writer)-\(i)") else { break }  // the server died
-            if response.status == 202, let id = try (JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])?["id"] as? String {
+            if response.status == 202,
+              let id = try (JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])?["id"] as? String
+            {
               ids.append(id)
             }
           }
@@ -47,7 +51,9 @@ struct ServeProcessTests {
         }
       }
       group.addTask {
-        _ = await eventually(timeout: .seconds(20)) { ((try? await get(port, "/metrics").text) ?? "").contains("podhop_queue_depth") && server.log.count > 100 }
+        _ = await eventually(timeout: .seconds(20)) {
+          ((try? await get(port, "/metrics").text) ?? "").contains("podhop_queue_depth") && server.log.count > 100
+        }
         server.signal(SIGKILL)
         return []
       }
@@ -99,7 +105,11 @@ struct ServeProcessTests {
     _ = await first.waitForExit()
     let sqlite = Process()
     sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    sqlite.arguments = ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO schema_migrations VALUES (9999,'future','x','now')\"); c.commit()", directory.file("podhop.db")]
+    sqlite.arguments = [
+      "-c",
+      "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO schema_migrations VALUES (9999,'future','x','now')\"); c.commit()",
+      directory.file("podhop.db"),
+    ]
     try sqlite.run()
     sqlite.waitUntilExit()
     let refused = try start()

@@ -22,7 +22,9 @@ struct QueueHarness {
     configuration.rescueInterval = .seconds(1)
     configuration.nodeLimit = nil
     configuration.retry = RetryPolicy(maxAttempts: maxAttempts, baseDelay: .milliseconds(10), maxDelay: .milliseconds(20))
-    pool = WorkerPool(store: store, executors: executors, configuration: configuration, logger: Logger(minimum: .error) { _ in }, metrics: metrics)
+    pool = WorkerPool(
+      store: store, executors: executors, configuration: configuration, logger: Logger(minimum: .error) { _ in }, metrics: metrics
+    )
   }
 
   /// Executors for every stage: `special` where given, succeeding no-ops elsewhere.
@@ -33,14 +35,18 @@ struct QueueHarness {
   }
 
   func create(_ pod: String = "counter") async throws -> MigrationJob {
-    guard case .created(let job) = try await store.create(Fixtures.request(pod: pod), requestedBy: "test", trigger: .api, render: { _ in [] })
+    guard
+      case .created(let job) = try await store.create(
+        Fixtures.request(pod: pod), requestedBy: "test", trigger: .api, render: { _ in [] })
     else { throw CancellationError() }
     pool.notifyWork()
     return job
   }
 
   /// Waits (bounded) until the job satisfies `condition`; returns the last state seen.
-  func waitFor(_ id: MigrationID, timeout: Duration = .seconds(10), _ condition: @escaping (MigrationJob) -> Bool) async throws -> MigrationJob {
+  func waitFor(_ id: MigrationID, timeout: Duration = .seconds(10), _ condition: @escaping (MigrationJob) -> Bool) async throws
+    -> MigrationJob
+  {
     var last: MigrationJob?
     _ = try await eventually(timeout: timeout) {
       last = try await store.job(id)

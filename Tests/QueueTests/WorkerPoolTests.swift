@@ -2,15 +2,16 @@ import Core
 import Foundation
 import Queue
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Worker pool")
 struct WorkerPoolTests {
   @Test("a job runs through all six stages and succeeds, persisting each stage's output")
   func happyPath() async throws {
     let archive = CheckpointArchive(archive: "/var/lib/kubelet/checkpoints/a.tar", sizeBytes: 7)
-    let harness = try QueueHarness(executors: QueueHarness.executors([.checkpoint: ScriptedExecutor([.succeed(StageOutput(checkpoint: archive))])]))
+    let harness = try QueueHarness(
+      executors: QueueHarness.executors([.checkpoint: ScriptedExecutor([.succeed(StageOutput(checkpoint: archive))])]))
     let running = Task { await harness.pool.run() }
     defer { running.cancel() }
     let job = try await harness.create()
@@ -41,13 +42,15 @@ struct WorkerPoolTests {
     defer { running.cancel() }
     let job = try await harness.create()
     let failed = try await harness.waitFor(job.id) { $0.state == .failed }
-    #expect(failed.error == JobError(stage: .checkpoint, message: "403 from the kubelet: grant nodes/checkpoint", retryable: false))
+    #expect(
+      failed.error == JobError(stage: .checkpoint, message: "403 from the kubelet: grant nodes/checkpoint", retryable: false))
     #expect(forbidden.callCount == 1 && failed.stages[2].state == .pending)
   }
 
   @Test("retries stop at the attempt limit and say so")
   func exhausted() async throws {
-    let harness = try QueueHarness(executors: QueueHarness.executors([.push: ScriptedExecutor(otherwise: .fail(.retryable("registry 500")))]), maxAttempts: 3)
+    let harness = try QueueHarness(
+      executors: QueueHarness.executors([.push: ScriptedExecutor(otherwise: .fail(.retryable("registry 500")))]), maxAttempts: 3)
     let running = Task { await harness.pool.run() }
     defer { running.cancel() }
     let job = try await harness.create()
@@ -103,12 +106,16 @@ struct WorkerPoolTests {
     let harness = try QueueHarness(executors: QueueHarness.executors([.checkpoint: slow]))
     let running = Task { await harness.pool.run() }
     let job = try await harness.create()
-    _ = try await harness.waitFor(job.id) { $0.stage == .checkpoint && $0.state == .running }
+    // Wait for the executor itself: the database shows the stage running a moment before it starts.
+    #expect(await eventually { slow.callCount == 1 })
     harness.pool.stopLeasing()
     #expect(await eventually { harness.pool.isIdle })
     running.cancel()
     await running.value
     let back = try #require(try await harness.store.job(job.id))
-    #expect(back.state == .queued && back.stage == .build && back.stages[1].state == .succeeded && back.stages[2].attempts == 0)
+    let events = try await harness.eventTypes(job.id)
+    #expect(
+      back.state == .queued && back.stage == .build && back.stages[1].state == .succeeded && back.stages[2].attempts == 0,
+      "\(back.state) \(back.stage) \(back.stages.map { "\($0.name):\($0.state):\($0.attempts)" }) \(events)")
   }
 }

@@ -1,8 +1,8 @@
 import Core
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Job store: cancel, retry and listing")
 struct JobStoreCommandTests {
@@ -16,7 +16,9 @@ struct JobStoreCommandTests {
   }
 
   func create(_ pod: String, labels: [String: String] = [:]) async throws -> MigrationJob {
-    guard case .created(let job) = try await store.create(Fixtures.request(pod: pod, labels: labels), requestedBy: "t", trigger: .api, render: { _ in [] })
+    guard
+      case .created(let job) = try await store.create(
+        Fixtures.request(pod: pod, labels: labels), requestedBy: "t", trigger: .api, render: { _ in [] })
     else { throw CancellationError() }
     return job
   }
@@ -24,12 +26,16 @@ struct JobStoreCommandTests {
   @Test("cancel: queued at once, running on request, canceled again is a no-op, finished is refused")
   func cancel() async throws {
     let queued = try await create("a")
-    guard case .canceled(let canceled) = try await store.cancel(queued.id, requestedBy: "op") else { Issue.record("queued"); return }
+    guard case .canceled(let canceled) = try await store.cancel(queued.id, requestedBy: "op") else {
+      Issue.record("queued"); return
+    }
     #expect(canceled.state == .canceled)
     guard case .alreadyCanceled = try await store.cancel(queued.id, requestedBy: "op") else { Issue.record("again"); return }
     let running = try await create("b")
     _ = try await store.lease(owner: "w", duration: .seconds(30), nodeLimit: nil)
-    guard case .cancelRequested(let requested) = try await store.cancel(running.id, requestedBy: "op") else { Issue.record("running"); return }
+    guard case .cancelRequested(let requested) = try await store.cancel(running.id, requestedBy: "op") else {
+      Issue.record("running"); return
+    }
     #expect(requested.state == .running)
     #expect(try await store.heartbeat(running.id, owner: "w", duration: .seconds(30)) == .held(cancelRequested: true))
     #expect(try await store.markCanceled(running.id, owner: "w")?.state == .canceled)

@@ -1,8 +1,8 @@
 import Core
 import Foundation
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Job store: leases, stage results, rescue")
 struct JobStoreLeasingTests {
@@ -16,7 +16,9 @@ struct JobStoreLeasingTests {
   }
 
   func create(_ pod: String, target: String = "node-b") async throws -> MigrationJob {
-    guard case .created(let job) = try await store.create(Fixtures.request(pod: pod, target: target), requestedBy: "t", trigger: .api, render: { _ in [] })
+    guard
+      case .created(let job) = try await store.create(
+        Fixtures.request(pod: pod, target: target), requestedBy: "t", trigger: .api, render: { _ in [] })
     else { throw CancellationError() }
     return job
   }
@@ -117,15 +119,23 @@ struct JobStoreLeasingTests {
   func failures() async throws {
     let job = try await create("a")
     _ = try await store.lease(owner: "w", duration: .seconds(30), nodeLimit: nil)
-    let waiting = try #require(try await store.recordFailure(job.id, owner: "w", message: "kubelet said 503", retryable: true, retryAt: time.now().addingTimeInterval(10)))
-    #expect(waiting.state == .queued && waiting.error == JobError(stage: .preflight, message: "kubelet said 503", retryable: true))
+    let waiting = try #require(
+      try await store.recordFailure(
+        job.id, owner: "w", message: "kubelet said 503", retryable: true, retryAt: time.now().addingTimeInterval(10)))
+    #expect(
+      waiting.state == .queued && waiting.error == JobError(stage: .preflight, message: "kubelet said 503", retryable: true))
     #expect(try await store.lease(owner: "w", duration: .seconds(30), nodeLimit: nil) == nil)
     time.advance(by: 11)
     let retried = try #require(try await store.lease(owner: "w", duration: .seconds(30), nodeLimit: nil))
     #expect(retried.attempt == 2 && retried.stages[0].attempts == 2)
-    let failed = try #require(try await store.recordFailure(job.id, owner: "w", message: "forbidden", retryable: false, retryAt: nil))
+    let failed = try #require(
+      try await store.recordFailure(job.id, owner: "w", message: "forbidden", retryable: false, retryAt: nil))
     #expect(failed.state == .failed && failed.stages[0].state == .failed && failed.finishedAt != nil)
     let types = try #require(try await store.events(job.id)).map(\.type)
-    #expect(types == [.created, .stageStarted, .attemptStarted, .attemptFailed, .retryScheduled, .attemptStarted, .attemptFailed, .stageFailed, .failed])
+    #expect(
+      types == [
+        .created, .stageStarted, .attemptStarted, .attemptFailed, .retryScheduled, .attemptStarted, .attemptFailed, .stageFailed,
+        .failed,
+      ])
   }
 }
