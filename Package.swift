@@ -34,6 +34,7 @@ let package = Package(
       name: "API", dependencies: ["Core", "Storage", "Queue", "HTTPServer", "Crypto", "SQLite"], plugins: ["EmbedOpenAPI"]),
     .target(name: "App", dependencies: ["Core", "Storage", "Queue", "API", "HTTPServer"]),
     .executableTarget(name: "podhop", dependencies: ["App"]),
+    .executableTarget(name: "queue-bench", dependencies: ["Core", "Storage", "Queue"], path: "bench/queue-bench"),
 
     .target(name: "TestSupport", dependencies: ["Core", "Storage", "HTTPServer"]),
     .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),

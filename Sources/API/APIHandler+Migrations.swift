@@ -20,13 +20,13 @@ extension APIHandler {
         lifetime: configuration.idempotencyKeyLifetime)
     }
     let outcome = try await store.create(migration, requestedBy: principal.name, trigger: .api, idempotency: idempotency) { job in
-      try JSONCoding.encode(job)
+      JSONWriter.job(job)
     }
     switch outcome {
     case .created(let job):
       logger.info("migration created", ["migration.id": job.id.rawValue, "requestedBy": principal.name])
       pool?.notifyWork()
-      return try json(202, job, headers: [("Location", "/v1/migrations/\(job.id)")])
+      return json(202, JSONWriter.job(job), headers: [("Location", "/v1/migrations/\(job.id)")])
     case .replayed(let body, let id):
       return HTTPResponse(
         status: 202,
@@ -45,7 +45,7 @@ extension APIHandler {
   func listMigrations(_ request: HTTPRequest) async throws -> HTTPResponse {
     let query = try ListQuery(request.query)
     let page = try await store.list(query.filter, limit: query.limit, after: query.cursor)
-    return try json(200, MigrationPage(items: page.items, nextCursor: page.next?.token))
+    return json(200, JSONWriter.page(page.items, nextCursor: page.next?.token))
   }
 
   func cancel(_ id: MigrationID, _ request: HTTPRequest, _ principal: Principal) async throws -> HTTPResponse {
@@ -53,11 +53,11 @@ extension APIHandler {
     try requireEmptyBody(request)
     switch try await store.cancel(id, requestedBy: principal.name) {
     case .canceled(let job), .alreadyCanceled(let job):
-      return try json(200, job)
+      return json(200, JSONWriter.job(job))
     case .cancelRequested(let job):
       logger.info("cancel requested", ["migration.id": id.rawValue, "requestedBy": principal.name])
       pool?.requestCancel(id)
-      return try json(202, job)
+      return json(202, JSONWriter.job(job))
     case .finished(let job):
       throw Problem.conflict("already-finished", "migration \(id) already \(job.state.rawValue); it cannot be canceled")
     case .notFound:
@@ -72,7 +72,7 @@ extension APIHandler {
     case .queued(let job):
       logger.info("retry requested", ["migration.id": id.rawValue, "stage": job.stage.rawValue, "requestedBy": principal.name])
       pool?.notifyWork()
-      return try json(202, job)
+      return json(202, JSONWriter.job(job))
     case .notFailed(let job):
       throw Problem.conflict("not-failed", "migration \(id) is \(job.state.rawValue); only failed migrations can be retried")
     case .podBusy(let active):
@@ -107,17 +107,4 @@ extension APIHandler {
         "this action takes no fields", errors: object.keys.sorted().map { .init(field: $0, message: "unknown field") })
     }
   }
-}
-
-/// One page of `GET /v1/migrations`.
-struct MigrationPage: Encodable {
-  var items: [MigrationJob]
-  var nextCursor: String?
-
-  func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(items, forKey: .items)
-    try container.encode(nextCursor, forKey: .nextCursor)  // explicit null on the last page
-  }
-  enum CodingKeys: String, CodingKey { case items, nextCursor }
 }

@@ -51,23 +51,46 @@ public final class APIHandler: Sendable {
   public func handle(_ request: HTTPRequest) async -> HTTPResponse {
     let started = ContinuousClock.now
     let match = Route.match(method: request.method, path: request.path)
-    var routeLabel = "unmatched"
-    if case .route(let route) = match { routeLabel = route.pattern }
     let response: HTTPResponse
     do {
       response = try await respond(match, request)
-    } catch let problem as Problem {
-      response = problem.response(instance: request.path)
     } catch {
-      logger.error("request failed", ["route": routeLabel, "error": String(describing: error)])
-      response = Self.problem(for: error).response(instance: request.path)
+      response = problemResponse(error, match, request)
     }
+    record(match, request, response, since: started)
+    return response
+  }
+
+  /// Answers a request that only reads (jobs, events, lists, health) on the calling thread,
+  /// blocking on the database; nil for every other request. For libmicrohttpd's threads.
+  public func handleNow(_ request: HTTPRequest) -> HTTPResponse? {
+    let started = ContinuousClock.now
+    let match = Route.match(method: request.method, path: request.path)
+    guard case .route(let route) = match, route.readsOnly else { return nil }
+    let response: HTTPResponse
+    do {
+      response = try respondNow(route, request)
+    } catch {
+      response = problemResponse(error, match, request)
+    }
+    record(match, request, response, since: started)
+    return response
+  }
+
+  private func problemResponse(_ error: any Error, _ match: Route.Match, _ request: HTTPRequest) -> HTTPResponse {
+    if let problem = error as? Problem { return problem.response(instance: request.path) }
+    logger.error("request failed", ["route": match.label, "error": String(describing: error)])
+    return Self.problem(for: error).response(instance: request.path)
+  }
+
+  private func record(
+    _ match: Route.Match, _ request: HTTPRequest, _ response: HTTPResponse, since started: ContinuousClock.Instant
+  ) {
     let seconds = (ContinuousClock.now - started) / .seconds(1)
     metrics.increment(
       "podhop_http_requests_total",
-      labels: [("route", routeLabel), ("method", request.method), ("status", String(response.status))])
-    metrics.observe("podhop_http_request_duration_seconds", labels: [("route", routeLabel)], value: seconds)
-    return response
+      labels: [("route", match.label), ("method", request.method), ("status", String(response.status))])
+    metrics.observe("podhop_http_request_duration_seconds", labels: [("route", match.label)], value: seconds)
   }
 
   /// The answer for a request the server refused before reading its body.
@@ -104,47 +127,64 @@ public final class APIHandler: Sendable {
       response.headers.add("Allow", methods.joined(separator: ", "))
       return response
     }
-    var principal: Principal?
-    if let role = route.requiredRole {
-      let caller = try authenticate(request)
-      guard caller.role >= role else {
-        throw Problem.forbidden("\(caller.name) has role \(caller.role.rawValue); this needs \(role.rawValue)")
-      }
-      principal = caller
-    }
+    if route.readsOnly { return try respondNow(route, request) }
+    let principal = try authorize(route, request)
     switch route {
-    case .health: return text(200, "ok\n")
     case .ready:
       if isDraining { return text(503, "shutting down\n") }
       return await store.ping() ? text(200, "ready\n") : text(503, "database unavailable\n")
     case .metrics: return try await metricsResponse()
-    case .openAPI:
-      return HTTPResponse(
-        status: 200, headers: HTTPHeaders([("Content-Type", "application/yaml")]), body: Array(OpenAPIDocument.text.utf8))
     case .createMigration: return try await createMigration(request, principal!)
-    case .listMigrations: return try await listMigrations(request)
-    case .getMigration(let id):
-      guard let job = try await store.job(id) else { throw Problem.notFound("no migration \(id)") }
-      return try json(200, job)
-    case .migrationEvents(let id):
-      try requireNoQuery(request)
-      guard let events = try await store.events(id) else { throw Problem.notFound("no migration \(id)") }
-      return try json(200, ["items": events])
     case .cancelMigration(let id): return try await cancel(id, request, principal!)
     case .retryMigration(let id): return try await retry(id, request, principal!)
+    case .health, .openAPI, .listMigrations, .getMigration, .migrationEvents:
+      preconditionFailure("read-only routes are answered by respondNow")
     }
   }
 
+  /// The read-only routes, answered with blocking reads on the calling thread.
+  private func respondNow(_ route: Route, _ request: HTTPRequest) throws -> HTTPResponse {
+    _ = try authorize(route, request)
+    switch route {
+    case .health: return text(200, "ok\n")
+    case .openAPI:
+      return HTTPResponse(
+        status: 200, headers: HTTPHeaders([("Content-Type", "application/yaml")]), body: Array(OpenAPIDocument.text.utf8))
+    case .listMigrations:
+      let query = try ListQuery(request.query)
+      let page = try store.blocking.list(query.filter, limit: query.limit, after: query.cursor)
+      return json(200, JSONWriter.page(page.items, nextCursor: page.next?.token))
+    case .getMigration(let id):
+      guard let job = try store.blocking.job(id) else { throw Problem.notFound("no migration \(id)") }
+      return json(200, JSONWriter.job(job))
+    case .migrationEvents(let id):
+      try requireNoQuery(request)
+      guard let events = try store.blocking.events(id) else { throw Problem.notFound("no migration \(id)") }
+      return json(200, JSONWriter.events(events))
+    case .ready, .metrics, .createMigration, .cancelMigration, .retryMigration:
+      preconditionFailure("only read-only routes are answered here")
+    }
+  }
+
+  /// The caller, when the route needs one and their role allows it.
+  private func authorize(_ route: Route, _ request: HTTPRequest) throws(Problem) -> Principal? {
+    guard let role = route.requiredRole else { return nil }
+    let caller = try authenticate(request)
+    guard caller.role >= role else {
+      throw Problem.forbidden("\(caller.name) has role \(caller.role.rawValue); this needs \(role.rawValue)")
+    }
+    return caller
+  }
+
   private func authenticate(_ request: HTTPRequest) throws(Problem) -> Principal {
-    guard let header = request.headers["Authorization"], header.count > 7, header.prefix(7).lowercased() == "bearer ",
-      let principal = tokens.principal(forToken: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+    guard let header = request.headers["Authorization"], header.utf8.count > 7, header.prefix(7).lowercased() == "bearer ",
+      let principal = tokens.principal(forToken: String(header.dropFirst(7).drop(while: { $0 == " " })))
     else { throw Problem.unauthenticated }
     return principal
   }
 
-  func json<T: Encodable>(_ status: Int, _ value: T, headers: [(String, String)] = []) throws -> HTTPResponse {
-    HTTPResponse(
-      status: status, headers: HTTPHeaders([("Content-Type", "application/json")] + headers), body: try JSONCoding.encode(value))
+  func json(_ status: Int, _ body: [UInt8], headers: [(String, String)] = []) -> HTTPResponse {
+    HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")] + headers), body: body)
   }
 
   private func text(_ status: Int, _ body: String) -> HTTPResponse {

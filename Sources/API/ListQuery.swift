@@ -40,7 +40,7 @@ struct ListQuery {
       case "trigger":
         if let trigger = Trigger(rawValue: value) { filter.trigger = trigger } else { fail(name, "must be api or webhook") }
       case "createdAfter", "createdBefore":
-        guard let date = JSONCoding.parseTimestamp(value) else { fail(name, "must be an RFC 3339 timestamp"); continue }
+        guard let date = Timestamp.parse(value) else { fail(name, "must be an RFC 3339 timestamp"); continue }
         if name == "createdAfter" { filter.createdAfter = date } else { filter.createdBefore = date }
       case "label":
         let parts = value.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -22,6 +22,12 @@ enum Route: Equatable {
     /// A migration path whose id is not a migration id.
     case badID
     case notFound
+
+    /// The metrics label: the route's OpenAPI path, or "unmatched".
+    var label: String {
+      if case .route(let route) = self { return route.pattern }
+      return "unmatched"
+    }
   }
 
   static func match(method: String, path: String) -> Match {
@@ -66,6 +72,15 @@ enum Route: Equatable {
     case .migrationEvents: "/v1/migrations/{id}/events"
     case .cancelMigration: "/v1/migrations/{id}/cancel"
     case .retryMigration: "/v1/migrations/{id}/retry"
+    }
+  }
+
+  /// Whether the route only reads, so it can be answered with blocking reads on the calling
+  /// thread (`APIHandler.handleNow`). /readyz and /metrics are async: they ask the writer side.
+  var readsOnly: Bool {
+    switch self {
+    case .health, .openAPI, .listMigrations, .getMigration, .migrationEvents: true
+    case .ready, .metrics, .createMigration, .cancelMigration, .retryMigration: false
     }
   }
 

@@ -50,7 +50,9 @@ public enum ServeCommand {
       store: store, pool: pool, tokens: tokens, configuration: configuration.api, logger: logger, metrics: metrics)
     var http = configuration.http
     http.maxBodyBytes = configuration.api.maxBodyBytes
-    let server = HTTPServer(configuration: http, handler: { await api.handle($0) }, rejection: { api.rejection($0, $1) })
+    let server = HTTPServer(
+      configuration: http, immediate: { api.handleNow($0) }, handler: { await api.handle($0) },
+      rejection: { api.rejection($0, $1) })
     let signals = ShutdownSignals()
     try server.start()
     logger.info("server listening", ["address": "\(http.host):\(server.port)", "workers": String(configuration.pool.width)])

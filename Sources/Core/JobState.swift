@@ -1,6 +1,6 @@
 /// Where a migration job is in its life. Raw values are persisted and match the SQL CHECK
 /// constraint and the OpenAPI enum; never change them.
-public enum JobState: String, Sendable, Codable, CaseIterable {
+public enum JobState: String, Sendable, CaseIterable {
   case queued, running, succeeded, failed, canceled
 
   /// Whether the job can still change by itself (it holds the pod's one active slot).
@@ -8,7 +8,7 @@ public enum JobState: String, Sendable, Codable, CaseIterable {
 }
 
 /// The steps of a migration, in the order they run. Raw values are persisted; never change them.
-public enum Stage: String, Sendable, Codable, CaseIterable, Comparable {
+public enum Stage: String, Sendable, CaseIterable, Comparable {
   case preflight, checkpoint, build, push, restore, finalize
 
   /// The stage after this one, or nil after the last.
@@ -24,16 +24,16 @@ public enum Stage: String, Sendable, Codable, CaseIterable, Comparable {
 }
 
 /// The state of one stage of one job. Raw values are persisted; never change them.
-public enum StageState: String, Sendable, Codable, CaseIterable {
+public enum StageState: String, Sendable, CaseIterable {
   case pending, running, succeeded, failed, canceled
 }
 
 /// What happens to the source pod once the restored pod is ready.
-public enum SourcePolicy: String, Sendable, Codable, CaseIterable {
+public enum SourcePolicy: String, Sendable, CaseIterable {
   case delete, keep
 }
 
 /// Who started a job.
-public enum Trigger: String, Sendable, Codable, CaseIterable {
+public enum Trigger: String, Sendable, CaseIterable {
   case api, webhook
 }

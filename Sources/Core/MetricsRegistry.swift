@@ -78,13 +78,29 @@ public final class MetricsRegistry: Sendable {
     out += "# TYPE \(name) \(help?.type ?? defaultType)\n"
   }
 
-  /// Renders a label set as `a="x",b="y"` with Prometheus escaping.
+  /// Renders a label set as `a="x",b="y"` with Prometheus escaping (only values that need it
+  /// are rewritten: this runs for every request).
   public static func render(_ labels: [(String, String)]) -> String {
-    labels.map { name, value in
-      let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        .replacingOccurrences(of: "\n", with: "\\n")
-      return "\(name)=\"\(escaped)\""
-    }.joined(separator: ",")
+    var out = ""
+    for (index, (name, value)) in labels.enumerated() {
+      if index > 0 { out += "," }
+      out += name
+      out += "=\""
+      if value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == 0x0A }) {
+        for character in value {
+          switch character {
+          case "\\": out += "\\\\"
+          case "\"": out += "\\\""
+          case "\n": out += "\\n"
+          default: out.append(character)
+          }
+        }
+      } else {
+        out += value
+      }
+      out += "\""
+    }
+    return out
   }
 
   /// A number as Prometheus expects it (integers without a fraction).

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One append-only entry in a job's history: a state or stage change, an attempt, an error, a retry.
-public struct MigrationEvent: Sendable, Codable, Equatable {
+public struct MigrationEvent: Sendable, Equatable {
   /// Position in the job's history, from 1, without gaps.
   public var seq: Int
   public var time: Date
@@ -27,7 +27,7 @@ public struct MigrationEvent: Sendable, Codable, Equatable {
 }
 
 /// The kinds of history entry. Raw values are persisted and published in openapi.yaml.
-public enum EventType: String, Sendable, Codable, CaseIterable {
+public enum EventType: String, Sendable, CaseIterable {
   case created = "job.created"
   case stageStarted = "stage.started"
   case attemptStarted = "attempt.started"

@@ -2,7 +2,7 @@ import Foundation
 
 /// The identity of one migration job: a lowercase UUID, which is also a valid DNS-1123 label
 /// fragment so Kubernetes object names can be derived from it.
-public struct MigrationID: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct MigrationID: Hashable, Sendable, CustomStringConvertible {
   /// The canonical lowercase text form.
   public let rawValue: String
 
@@ -17,17 +17,4 @@ public struct MigrationID: Hashable, Sendable, Codable, CustomStringConvertible 
   }
 
   public var description: String { rawValue }
-
-  public init(from decoder: any Decoder) throws {
-    let text = try decoder.singleValueContainer().decode(String.self)
-    guard let id = MigrationID(text) else {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a migration id"))
-    }
-    self = id
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.singleValueContainer()
-    try container.encode(rawValue)
-  }
 }

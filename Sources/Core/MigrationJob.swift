@@ -2,7 +2,7 @@ import Foundation
 
 /// A request to move one container's pod to another node, with everything each stage produced.
 /// This is exactly the JSON shape the API serves (see openapi.yaml `Migration`).
-public struct MigrationJob: Sendable, Codable, Equatable {
+public struct MigrationJob: Sendable, Equatable {
   public var id: MigrationID
   public var state: JobState
   public var stage: Stage
@@ -54,7 +54,7 @@ public struct MigrationJob: Sendable, Codable, Equatable {
 }
 
 /// The pod (and optionally the container) being moved.
-public struct PodReference: Sendable, Codable, Equatable {
+public struct PodReference: Sendable, Equatable {
   public var namespace: String
   public var pod: String
   /// Optional for one-container pods.
@@ -67,7 +67,7 @@ public struct PodReference: Sendable, Codable, Equatable {
 }
 
 /// The checkpoint image: where it was pushed and its manifest digest.
-public struct ImageReference: Sendable, Codable, Equatable {
+public struct ImageReference: Sendable, Equatable {
   public var repository: String
   public var reference: String
   public var digest: String?
@@ -79,7 +79,7 @@ public struct ImageReference: Sendable, Codable, Equatable {
 }
 
 /// The archive the kubelet wrote on the source node.
-public struct CheckpointArchive: Sendable, Codable, Equatable {
+public struct CheckpointArchive: Sendable, Equatable {
   public var archive: String
   public var sizeBytes: Int64?
   public init(archive: String, sizeBytes: Int64? = nil) {
@@ -89,7 +89,7 @@ public struct CheckpointArchive: Sendable, Codable, Equatable {
 }
 
 /// The pod podhop created on the target node.
-public struct RestoredPod: Sendable, Codable, Equatable {
+public struct RestoredPod: Sendable, Equatable {
   public var namespace: String
   public var name: String
   public var node: String
@@ -103,7 +103,7 @@ public struct RestoredPod: Sendable, Codable, Equatable {
 }
 
 /// The last error of a job: which stage, what happened, and whether the queue would retry it.
-public struct JobError: Sendable, Codable, Equatable {
+public struct JobError: Sendable, Equatable {
   public var stage: Stage
   public var message: String
   public var retryable: Bool
@@ -115,7 +115,7 @@ public struct JobError: Sendable, Codable, Equatable {
 }
 
 /// One stage's progress within a job.
-public struct StageRecord: Sendable, Codable, Equatable {
+public struct StageRecord: Sendable, Equatable {
   public var name: Stage
   public var state: StageState
   /// Every attempt ever made at this stage, including ones before a manual retry.

@@ -34,17 +34,21 @@ public final class HTTPServer: Sendable {
   /// Creates a server; nothing is bound until `start()`.
   ///
   /// - Parameters:
+  ///   - immediate: tried first with each complete request, on the MHD thread: returns a
+  ///     response for requests it can answer at once (short blocking reads are fine there),
+  ///     or nil to pass the request to `handler`. Saves the suspend-and-resume round trip.
   ///   - handler: answers each complete request; runs in a task on Swift's pool.
   ///   - rejection: answers a request the server refuses before reading its body;
   ///     the request passed has an empty body. Runs on an MHD thread: keep it quick.
   public init(
     configuration: HTTPServerConfiguration,
+    immediate: (@Sendable (HTTPRequest) -> HTTPResponse?)? = nil,
     handler: @escaping @Sendable (HTTPRequest) async -> HTTPResponse,
     rejection: @escaping @Sendable (HTTPRejection, HTTPRequest) -> HTTPResponse
   ) {
     self.configuration = configuration
     self.core = ServerCore(
-      maxBodyBytes: configuration.maxBodyBytes, handler: handler, rejection: rejection)
+      maxBodyBytes: configuration.maxBodyBytes, immediate: immediate, handler: handler, rejection: rejection)
   }
 
   /// Binds and starts MHD's threads.

@@ -131,6 +131,20 @@ final class RequestState: Sendable {
     }
   }
 
+  /// The complete request, if it is still receiving and `answer` gives a response for it; the
+  /// request is then answered. Runs on MHD's thread in the final call.
+  func answerImmediately(_ answer: (HTTPRequest) -> HTTPResponse?) -> HTTPResponse? {
+    progress.withLock { progress -> HTTPResponse? in
+      guard case .receiving = progress.stage else { return nil }
+      var request = head
+      request.body = progress.body
+      guard let response = answer(request) else { return nil }
+      progress.stage = .finished
+      progress.body = []
+      return response
+    }
+  }
+
   /// Keeps the handler's task so shutdown can cancel it; the task may already be done.
   func attach(_ task: Task<Void, Never>) {
     let cancelNow = progress.withLock { progress -> Bool in
@@ -217,6 +231,9 @@ func accessHandler(
 
   switch state.stage {
   case .receiving:
+    if let immediate = core.immediate, let response = state.answerImmediately(immediate) {
+      return response.queue(on: connection)
+    }
     switch state.suspend(registeringWith: { core.register(state) }) {
     case .refused:
       state.markAnsweredEarly()

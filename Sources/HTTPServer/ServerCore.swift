@@ -8,6 +8,7 @@ import Synchronization
 /// sent or the client is gone. Shutdown waits for that set to drain.
 final class ServerCore: Sendable {
   let maxBodyBytes: Int
+  let immediate: (@Sendable (HTTPRequest) -> HTTPResponse?)?
   let handler: @Sendable (HTTPRequest) async -> HTTPResponse
   let rejection: @Sendable (HTTPRejection, HTTPRequest) -> HTTPResponse
 
@@ -30,10 +31,12 @@ final class ServerCore: Sendable {
 
   init(
     maxBodyBytes: Int,
+    immediate: (@Sendable (HTTPRequest) -> HTTPResponse?)?,
     handler: @escaping @Sendable (HTTPRequest) async -> HTTPResponse,
     rejection: @escaping @Sendable (HTTPRejection, HTTPRequest) -> HTTPResponse
   ) {
     self.maxBodyBytes = maxBodyBytes
+    self.immediate = immediate
     self.handler = handler
     self.rejection = rejection
   }

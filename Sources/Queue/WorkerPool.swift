@@ -106,8 +106,10 @@ public final class WorkerPool: Sendable {
           await JobRun(pool: self, owner: owner, job: job).run()
           continue
         }
-      } catch {
+      } catch  where !Task.isCancelled {
         logger.error("lease failed", ["error": String(describing: error)])
+      } catch {
+        return  // interrupted by shutdown
       }
       await workAvailable.wait(upTo: configuration.pollInterval, clock: clock)
     }

@@ -22,6 +22,7 @@ public final class Database: Sendable {
   private let writer: Lane
   private let readers: [Lane]
   private let nextReader = Atomic<Int>(0)
+  private let readerPool: ReaderPool
 
   /// Opens the database file at `path` (creating it if needed) with one writer and `readers`
   /// read-only connections; with `readers == 0` reads run on the writer.
@@ -40,6 +41,7 @@ public final class Database: Sendable {
       lanes.append(Lane(connection: connection, label: "podhop.sqlite.reader.\(index)"))
     }
     self.readers = lanes
+    readerPool = ReaderPool(path: path, maxIdle: 16)
   }
 
   /// Runs `body` in a write transaction (``Connection/transaction(_:)``) on the writer's queue.
@@ -79,9 +81,17 @@ public final class Database: Sendable {
     }
   }
 
+  /// Runs `body` in a read transaction on the calling thread, with a pooled read-only
+  /// connection. For threads that may block and want no hop (libmicrohttpd's); never call it
+  /// from Swift's cooperative pool.
+  public func readHere<T>(_ body: (Connection) throws -> T) throws -> T {
+    try readerPool.borrow { connection in try connection.readTransaction { try body(connection) } }
+  }
+
   /// Closes every connection after the work already queued on it; later calls throw
   /// `SQLITE_MISUSE`.
   public func close() {
+    readerPool.close()
     for lane in readers + [writer] {
       lane.performSync { $0.close() }
     }

@@ -3,8 +3,19 @@ import Foundation
 import SQLite
 
 extension JobStore {
+  /// A list query's SQL and its bound values.
+  struct ListQuery: Sendable {
+    let sql: String
+    let values: [SQLValue]
+  }
+
   /// Up to `limit` jobs matching `filter`, newest first, starting after `cursor`.
   public func list(_ filter: JobFilter, limit: Int, after cursor: JobCursor?) async throws -> JobPage {
+    let query = Self.listQuery(filter, limit: limit, after: cursor)
+    return try await database.read { db in try Self.loadPage(db, query, limit: limit) }
+  }
+
+  static func listQuery(_ filter: JobFilter, limit: Int, after cursor: JobCursor?) -> ListQuery {
     precondition(limit > 0, "the API bounds limit before calling")
     var conditions: [String] = []
     var arguments: [SQLBindable?] = []
@@ -31,18 +42,20 @@ extension JobStore {
       arguments += [cursor.createdAt, cursor.id]
     }
     let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-    let sql = "SELECT * FROM migrations \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ?"
-    // Plain values cross into the database thread; the protocol existentials are not Sendable.
-    let values: [SQLValue] = (arguments + [limit + 1]).map { $0?.sqlValue ?? .null }
-    return try await database.read { db in
-      let rows = try db.query(sql, values.map { $0 })
-      let page = rows.prefix(limit)
-      let items = try page.map { row in
-        try Self.decodeJob(row, stages: Self.loadStages(db, MigrationID(row.string("id") ?? "")!))
-      }
-      let next =
-        rows.count > limit ? page.last.map { JobCursor(createdAt: $0.int64("created_at") ?? 0, id: $0.string("id") ?? "") } : nil
-      return JobPage(items: items, next: next)
+    // Plain values cross threads; the protocol existentials are not Sendable.
+    return ListQuery(
+      sql: "SELECT * FROM migrations \(whereClause) ORDER BY created_at DESC, id DESC LIMIT ?",
+      values: (arguments + [limit + 1]).map { $0?.sqlValue ?? .null })
+  }
+
+  static func loadPage(_ db: Connection, _ query: ListQuery, limit: Int) throws -> JobPage {
+    let rows = try db.query(query.sql, query.values.map { $0 })
+    let page = rows.prefix(limit)
+    let items = try page.map { row in
+      try decodeJob(row, stages: loadStages(db, MigrationID(row.string("id") ?? "")!))
     }
+    let next =
+      rows.count > limit ? page.last.map { JobCursor(createdAt: $0.int64("created_at") ?? 0, id: $0.string("id") ?? "") } : nil
+    return JobPage(items: items, next: next)
   }
 }

@@ -50,7 +50,7 @@ extension JobStore {
     if let message = row.string("error_message"), let errorStage = row.string("error_stage").flatMap(Stage.init(rawValue:)) {
       error = JobError(stage: errorStage, message: message, retryable: row.bool("error_retryable") ?? false)
     }
-    let labels = try JSONDecoder().decode([String: String].self, from: Data((row.string("labels") ?? "{}").utf8))
+    let labels = try decodeStringMap(row.string("labels"))
     return MigrationJob(
       id: id, state: state, stage: stage,
       source: PodReference(
@@ -68,17 +68,27 @@ extension JobStore {
     guard let type = row.string("type").flatMap(EventType.init(rawValue:)) else {
       throw StorageError.corruptRow("migration_events")
     }
-    let data = try JSONDecoder().decode([String: String].self, from: Data((row.string("data") ?? "{}").utf8))
+    let data = try decodeStringMap(row.string("data"))
     return MigrationEvent(
       seq: row.int("seq") ?? 0, time: Microseconds.date(row.int64("time") ?? 0), type: type,
       stage: row.string("stage").flatMap(Stage.init(rawValue:)), attempt: row.int("attempt"),
       message: row.string("message") ?? "", data: data)
   }
 
-  static func encodeLabels(_ labels: [String: String]) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    return String(decoding: try encoder.encode(labels), as: UTF8.self)
+  /// Reads a JSON object of strings (labels, event data); `{}` is the common case and skips
+  /// the parser.
+  static func decodeStringMap(_ text: String?) throws -> [String: String] {
+    guard let text, text != "{}" else { return [:] }
+    guard let map = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else {
+      throw StorageError.corruptRow("migrations")
+    }
+    return map
+  }
+
+  /// Writes a JSON object of strings with sorted keys; `{}` skips the serializer.
+  static func encodeStringMap(_ map: [String: String]) throws -> String {
+    guard !map.isEmpty else { return "{}" }
+    return String(decoding: try JSONSerialization.data(withJSONObject: map, options: [.sortedKeys]), as: UTF8.self)
   }
 
   /// Appends one history entry; `seq` comes from the job row so it has no gaps.
@@ -93,7 +103,7 @@ extension JobStore {
     else { throw StorageError.corruptRow("migrations") }
     try db.run(
       "INSERT INTO migration_events (migration_id, seq, time, type, stage, attempt, message, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      [id.rawValue, seq, now, type.rawValue, stage?.rawValue, attempt, message, try encodeLabels(data)])
+      [id.rawValue, seq, now, type.rawValue, stage?.rawValue, attempt, message, try encodeStringMap(data)])
   }
 }
 

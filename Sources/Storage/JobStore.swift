@@ -75,7 +75,7 @@ public final class JobStore: Sendable {
           """,
           [
             id.rawValue, request.source.namespace, request.source.pod, request.source.container, request.targetNode,
-            request.sourcePolicy.rawValue, try Self.encodeLabels(request.labels), requestedBy, trigger.rawValue,
+            request.sourcePolicy.rawValue, try Self.encodeStringMap(request.labels), requestedBy, trigger.rawValue,
             now, now, now,
           ])
       } catch let error as SQLiteError where error.isConstraintViolation {
@@ -116,13 +116,15 @@ public final class JobStore: Sendable {
 
   /// The job's history in order, or nil when there is no such job.
   public func events(_ id: MigrationID) async throws -> [MigrationEvent]? {
-    try await database.read { db in
-      guard try db.queryOne("SELECT 1 AS found FROM migrations WHERE id = ?", [id.rawValue]) != nil else { return nil }
-      return try db.query(
-        "SELECT seq, time, type, stage, attempt, message, data FROM migration_events WHERE migration_id = ? ORDER BY seq",
-        [id.rawValue]
-      ).map(Self.decodeEvent)
-    }
+    try await database.read { db in try Self.loadEvents(db, id) }
+  }
+
+  static func loadEvents(_ db: Connection, _ id: MigrationID) throws -> [MigrationEvent]? {
+    guard try db.queryOne("SELECT 1 AS found FROM migrations WHERE id = ?", [id.rawValue]) != nil else { return nil }
+    return try db.query(
+      "SELECT seq, time, type, stage, attempt, message, data FROM migration_events WHERE migration_id = ? ORDER BY seq",
+      [id.rawValue]
+    ).map(Self.decodeEvent)
   }
 
   /// Counts of jobs per state and the age of the oldest queued job.

@@ -17,7 +17,7 @@ final class APIHarness: Sendable {
   let server: HTTPServer
   let metrics = MetricsRegistry()
 
-  init(rateLimit: Double = 0, maxBodyBytes: Int = 1 << 20) async throws {
+  init(rateLimit: Double = 0, burst: Double = 1, maxBodyBytes: Int = 1 << 20) async throws {
     directory = try TemporaryDirectory()
     store = try JobStore(path: directory.file("podhop.db"))
     let tokens = try TokenFile(
@@ -29,7 +29,7 @@ final class APIHarness: Sendable {
         """)
     var configuration = APIHandler.Configuration()
     configuration.rateLimitPerSecond = rateLimit
-    configuration.rateLimitBurst = rateLimit
+    configuration.rateLimitBurst = burst
     configuration.maxBodyBytes = maxBodyBytes
     api = APIHandler(
       store: store, pool: nil, tokens: tokens, configuration: configuration, logger: Logger(minimum: .error) { _ in },
@@ -38,7 +38,9 @@ final class APIHarness: Sendable {
     http.port = 0
     http.maxBodyBytes = maxBodyBytes
     let api = self.api
-    server = HTTPServer(configuration: http, handler: { await api.handle($0) }, rejection: { api.rejection($0, $1) })
+    server = HTTPServer(
+      configuration: http, immediate: { api.handleNow($0) }, handler: { await api.handle($0) },
+      rejection: { api.rejection($0, $1) })
     try server.start()
   }
 

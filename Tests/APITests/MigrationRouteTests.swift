@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import TestSupport
 import Testing
 
@@ -93,6 +94,19 @@ struct MigrationRouteTests {
     let teamA = try await api.send("GET", "/v1/migrations?label=team%3Da&state=queued&node=node-b", token: APIHarness.readerToken)
       .object()
     #expect((teamA["items"] as? [Any])?.count == 3 && teamA["nextCursor"] is NSNull)
+    await api.stop()
+  }
+
+  @Test("read routes answer the same through the async handler as on the server's own thread")
+  func readsThroughAsyncPath() async throws {
+    let api = try await APIHarness()
+    let id = try await api.create()["id"] as! String
+    let direct = await api.api.handle(
+      HTTPRequest(
+        method: "GET", path: "/v1/migrations/\(id)", headers: HTTPHeaders([("Authorization", "Bearer \(APIHarness.readerToken)")])
+      ))
+    let served = try await api.send("GET", "/v1/migrations/\(id)", token: APIHarness.readerToken)
+    #expect(direct.status == 200 && direct.body == served.body)
     await api.stop()
   }
 

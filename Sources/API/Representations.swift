@@ -1,0 +1,135 @@
+import Core
+import Foundation
+
+/// The JSON representations the API serves (see openapi.yaml `Migration`, `Event`). Optional
+/// members are omitted when absent; a drift test compares these with the schema.
+extension JSONWriter {
+  mutating func write(_ job: MigrationJob) {
+    object { w in
+      w.key("attempt")
+      w.number(job.attempt)
+      if let checkpoint = job.checkpoint {
+        w.key("checkpoint")
+        w.object { c in
+          c.member("archive", checkpoint.archive)
+          if let size = checkpoint.sizeBytes {
+            c.key("sizeBytes")
+            c.number(size)
+          }
+        }
+      }
+      w.member("createdAt", job.createdAt)
+      if let error = job.error {
+        w.key("error")
+        w.object { e in
+          e.member("message", error.message)
+          e.key("retryable")
+          e.bool(error.retryable)
+          e.member("stage", error.stage.rawValue)
+        }
+      }
+      w.member("finishedAt", job.finishedAt)
+      w.member("id", job.id.rawValue)
+      if let image = job.image {
+        w.key("image")
+        w.object { i in
+          i.member("digest", image.digest)
+          i.member("reference", image.reference)
+          i.member("repository", image.repository)
+        }
+      }
+      w.member("labels", job.labels)
+      w.member("requestedBy", job.requestedBy)
+      if let pod = job.restoredPod {
+        w.key("restoredPod")
+        w.object { p in
+          p.member("name", pod.name)
+          p.member("namespace", pod.namespace)
+          p.member("node", pod.node)
+          p.member("uid", pod.uid)
+        }
+      }
+      w.key("source")
+      w.object { s in
+        s.member("container", job.source.container)
+        s.member("namespace", job.source.namespace)
+        s.member("pod", job.source.pod)
+      }
+      w.member("sourcePolicy", job.sourcePolicy.rawValue)
+      w.member("stage", job.stage.rawValue)
+      w.key("stages")
+      w.array { a in
+        for record in job.stages { a.write(record) }
+      }
+      w.member("startedAt", job.startedAt)
+      w.member("state", job.state.rawValue)
+      w.member("targetNode", job.targetNode)
+      w.member("trigger", job.trigger.rawValue)
+      w.member("updatedAt", job.updatedAt)
+    }
+  }
+
+  mutating func write(_ record: StageRecord) {
+    object { r in
+      r.key("attempts")
+      r.number(record.attempts)
+      if let duration = record.durationSeconds {
+        r.key("durationSeconds")
+        r.number(duration)
+      }
+      r.member("finishedAt", record.finishedAt)
+      r.member("name", record.name.rawValue)
+      r.member("startedAt", record.startedAt)
+      r.member("state", record.state.rawValue)
+    }
+  }
+
+  mutating func write(_ event: MigrationEvent) {
+    object { e in
+      if let attempt = event.attempt {
+        e.key("attempt")
+        e.number(attempt)
+      }
+      e.member("data", event.data)
+      e.member("message", event.message)
+      e.key("seq")
+      e.number(event.seq)
+      e.member("stage", event.stage?.rawValue)
+      e.member("time", event.time)
+      e.member("type", event.type.rawValue)
+    }
+  }
+
+  /// One job as a response body.
+  static func job(_ job: MigrationJob) -> [UInt8] {
+    var writer = JSONWriter()
+    writer.write(job)
+    return writer.bytes
+  }
+
+  /// `{"items": [...], "nextCursor": ...}` for a page of jobs.
+  static func page(_ jobs: [MigrationJob], nextCursor: String?) -> [UInt8] {
+    var writer = JSONWriter(capacity: 1024 * max(jobs.count, 1))
+    writer.object { w in
+      w.key("items")
+      w.array { a in
+        for job in jobs { a.write(job) }
+      }
+      w.key("nextCursor")
+      if let nextCursor { w.string(nextCursor) } else { w.null() }
+    }
+    return writer.bytes
+  }
+
+  /// `{"items": [...]}` for a job's history.
+  static func events(_ events: [MigrationEvent]) -> [UInt8] {
+    var writer = JSONWriter(capacity: 256 * max(events.count, 1))
+    writer.object { w in
+      w.key("items")
+      w.array { a in
+        for event in events { a.write(event) }
+      }
+    }
+    return writer.bytes
+  }
+}
