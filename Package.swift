@@ -19,6 +19,10 @@ let package = Package(
     .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
     .target(name: "YAML", dependencies: ["CYAML"]),
+    .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+    .target(name: "OCI", dependencies: ["CISAL", "CZlib", "CZstd", "Crypto"]),
 
     .target(name: "Crypto", dependencies: ["COpenSSL"]),
     .target(name: "SQLite", dependencies: ["CSQLite", "Crypto"]),
@@ -32,7 +36,7 @@ let package = Package(
     .target(name: "Queue", dependencies: ["Core", "Storage"]),
     .target(
       name: "API", dependencies: ["Core", "Storage", "Queue", "HTTPServer", "Crypto", "SQLite"], plugins: ["EmbedOpenAPI"]),
-    .target(name: "App", dependencies: ["Core", "Storage", "Queue", "API", "HTTPServer"]),
+    .target(name: "App", dependencies: ["Core", "Storage", "Queue", "API", "HTTPServer", "OCI"]),
     .executableTarget(name: "podhop", dependencies: ["App"]),
     .executableTarget(name: "queue-bench", dependencies: ["Core", "Storage", "Queue"], path: "bench/queue-bench"),
 
@@ -45,5 +49,6 @@ let package = Package(
     .testTarget(name: "APITests", dependencies: ["API", "App", "TestSupport", "YAML"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+    .testTarget(name: "OCITests", dependencies: ["OCI", "TestSupport"], resources: [.copy("Fixtures")]),
   ]
 )

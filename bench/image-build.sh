@@ -7,10 +7,8 @@
 #   bench/image-build.sh [SIZE_MIB] [compression ...]
 #   PODHOP=.build/release/podhop bench/image-build.sh 1024 none gzip zstd
 #
-# The build is run through the podhop CLI. The command line used is PODHOP_IMAGE_BUILD, with
-# {archive}, {compression}, {layout} and {tag} substituted; its default assumes an
-# `image build` subcommand, which the CLI does not have yet: set PODHOP_IMAGE_BUILD to whatever
-# the CLI ends up exposing. gzip uses ISA-L unless the CLI is told otherwise.
+# The build is run through `podhop image build`; PODHOP_IMAGE_BUILD overrides the command line,
+# with {archive}, {compression}, {layout} and {tag} substituted. gzip uses ISA-L.
 set -euo pipefail
 
 size_mib=${1:-1024}
@@ -18,7 +16,7 @@ shift || true
 compressions=("$@")
 [ ${#compressions[@]} -gt 0 ] || compressions=(none gzip zstd)
 podhop=${PODHOP:-.build/release/podhop}
-command_template=${PODHOP_IMAGE_BUILD:-"$podhop image build --archive {archive} --compression {compression} --layout {layout} --tag {tag}"}
+command_template=${PODHOP_IMAGE_BUILD:-"$podhop image build {archive} --oci-layout {layout} --compression {compression} --tag {tag}"}
 
 for tool in tar sha256sum /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "image-build.sh: $tool is required" >&2; exit 2; }

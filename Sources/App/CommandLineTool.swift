@@ -7,6 +7,7 @@ public enum CommandLineTool {
 
     Commands:
       serve     Run the API server and the worker pool (podhop serve --help).
+      image     Build a checkpoint image from an archive, offline (podhop image build --help).
       help      Show this text.
 
     """
@@ -15,6 +16,7 @@ public enum CommandLineTool {
   public static func main(_ arguments: [String], environment: [String: String]) async -> Int32 {
     switch arguments.first {
     case "serve": return await ServeCommand.run(arguments: Array(arguments.dropFirst()), environment: environment)
+    case "image": return await ImageCommand.run(Array(arguments.dropFirst()))
     case "help", "--help", "-h", nil:
       print(usage, terminator: "")
       return arguments.isEmpty ? 2 : 0

@@ -1,0 +1,90 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `podhop image build` as an operator runs it, checked with skopeo and umoci.
+@Suite("podhop image build")
+struct ImageCommandTests {
+  let directory: TemporaryDirectory
+
+  init() throws { directory = try TemporaryDirectory() }
+
+  /// Runs a command in the test directory; returns exit code, stdout and stderr.
+  func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, stdout, stderr)
+  }
+
+  /// A small archive in the kubelet's CRI-O layout, made with Python's tarfile (entries at the root).
+  func makeArchive(_ name: String, extraEntry: String? = nil) throws -> String {
+    let script = """
+      import io, sys, tarfile
+      def add(t, name, data):
+          info = tarfile.TarInfo(name); info.size = len(data); info.mode = 0o600
+          t.addfile(info, io.BytesIO(data))
+      with tarfile.open(sys.argv[1], "w", format=tarfile.GNU_FORMAT) as t:
+          add(t, "config.dump", b'{"name":"k8s_counter_counter-0_default_u_0","rootfsImageName":"docker.io/library/busybox:latest"}')
+          add(t, "spec.dump", b'{"annotations":{"io.container.manager":"cri-o","io.kubernetes.container.name":"counter","io.kubernetes.pod.name":"counter-0","io.kubernetes.pod.namespace":"default"}}')
+          add(t, "bind.mounts", b'[]')
+          d = tarfile.TarInfo("checkpoint"); d.type = tarfile.DIRTYPE; d.mode = 0o700; t.addfile(d)
+          add(t, "checkpoint/inventory.img", b'inventory')
+          add(t, "checkpoint/pages-1.img", bytes(65536) + bytes(range(256)) * 256)
+          if len(sys.argv) > 2: add(t, sys.argv[2], b'evil')
+      """
+    let path = directory.file(name)
+    let (code, _, stderr) = try run("/usr/bin/python3", ["-c", script, path] + (extraEntry.map { [$0] } ?? []))
+    #expect(code == 0, "\(stderr)")
+    return path
+  }
+
+  @Test("builds an OCI layout that skopeo and umoci accept, with both restore annotations and the archive's files at the root")
+  func build() throws {
+    let archive = try makeArchive("checkpoint.tar")
+    let (code, stdout, stderr) = try run(
+      PodhopProcess.executable, ["image", "build", archive, "--oci-layout", "layout", "--tag", "t1", "--compression", "gzip"])
+    #expect(code == 0, "\(stderr)")
+    let summary = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
+    let digest = try #require(summary["manifestDigest"] as? String)
+
+    let (inspectCode, raw, _) = try run("/usr/bin/skopeo", ["inspect", "--raw", "oci:\(directory.file("layout")):t1"])
+    #expect(inspectCode == 0)
+    let manifest = try #require(try JSONSerialization.jsonObject(with: Data(raw.utf8)) as? [String: Any])
+    #expect(manifest["mediaType"] as? String == "application/vnd.oci.image.manifest.v1+json")
+    let annotations = manifest["annotations"] as? [String: String] ?? [:]
+    #expect(annotations["io.kubernetes.cri-o.annotations.checkpoint.name"] == "counter")
+    #expect(annotations["org.criu.checkpoint.container.name"] == "counter")
+    let (_, sha, _) = try run("/usr/bin/sha256sum", [directory.file("layout/blobs/sha256/\(digest.dropFirst(7))")])
+    #expect(sha.hasPrefix(digest.dropFirst(7)))
+
+    let (unpackCode, _, unpackError) = try run("/usr/bin/umoci", ["unpack", "--rootless", "--image", "layout:t1", "bundle"])
+    #expect(unpackCode == 0, "\(unpackError)")
+    for file in ["config.dump", "spec.dump", "bind.mounts", "checkpoint/inventory.img", "checkpoint/pages-1.img"] {
+      #expect(FileManager.default.fileExists(atPath: directory.file("bundle/rootfs/\(file)")), "\(file)")
+    }
+  }
+
+  @Test("refuses an archive with an entry that escapes the root, naming the entry")
+  func hostile() throws {
+    let archive = try makeArchive("evil.tar", extraEntry: "../escape")
+    let (code, _, stderr) = try run(PodhopProcess.executable, ["image", "build", archive, "--oci-layout", "layout"])
+    #expect(code == 1)
+    #expect(stderr.contains("../escape"))
+  }
+
+  @Test("bad usage exits 2 and says what is missing")
+  func usage() throws {
+    let (code, _, stderr) = try run(PodhopProcess.executable, ["image", "build", "--compression", "brotli"])
+    #expect(code == 2 && stderr.contains("ARCHIVE is required"))
+  }
+}
