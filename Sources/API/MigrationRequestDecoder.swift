@@ -15,7 +15,7 @@ enum MigrationRequestDecoder {
     guard let object = parsed as? [String: Any] else { throw Problem.invalid("the body must be a JSON object") }
     var errors: [Problem.FieldError] = []
     func fail(_ field: String, _ message: String) { errors.append(.init(field: field, message: message)) }
-    for key in object.keys.sorted() where !["source", "targetNode", "sourcePolicy", "labels"].contains(key) {
+    for key in object.keys.sorted() where !["source", "targetNode", "sourcePolicy", "allowVolumes", "labels"].contains(key) {
       fail(key, "unknown field")
     }
     var source = PodReference(namespace: "", pod: "")
@@ -39,6 +39,14 @@ enum MigrationRequestDecoder {
         fail("sourcePolicy", "must be one of: delete, keep")
       }
     }
+    var allowVolumes = false
+    if let raw = object["allowVolumes"] {
+      if let flag = raw as? NSNumber, type(of: flag) == type(of: NSNumber(value: true)) {
+        allowVolumes = flag.boolValue
+      } else {
+        fail("allowVolumes", "must be true or false")
+      }
+    }
     var labels: [String: String] = [:]
     if let raw = object["labels"] {
       if let map = raw as? [String: Any] {
@@ -54,7 +62,7 @@ enum MigrationRequestDecoder {
       }
     }
     if !errors.isEmpty { throw Problem.invalid("the migration request has invalid fields", errors: errors) }
-    return NewMigration(source: source, targetNode: targetNode, sourcePolicy: policy, labels: labels)
+    return NewMigration(source: source, targetNode: targetNode, sourcePolicy: policy, allowVolumes: allowVolumes, labels: labels)
   }
 
   /// A label key: 1–128 characters of letters, digits and `.`, `_`, `/`, `-`.
@@ -93,6 +101,7 @@ enum MigrationRequestDecoder {
         "container": request.source.container.map { $0 as Any } ?? NSNull(),
       ] as [String: Any],
       "targetNode": request.targetNode, "sourcePolicy": request.sourcePolicy.rawValue, "labels": request.labels,
+      "allowVolumes": request.allowVolumes,
     ]
     object["v"] = 1
     let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()

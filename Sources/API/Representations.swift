@@ -6,6 +6,8 @@ import Foundation
 extension JSONWriter {
   mutating func write(_ job: MigrationJob) {
     object { w in
+      w.key("allowVolumes")
+      w.bool(job.allowVolumes)
       w.key("attempt")
       w.number(job.attempt)
       if let checkpoint = job.checkpoint {
@@ -39,6 +41,18 @@ extension JSONWriter {
         }
       }
       w.member("labels", job.labels)
+      if let report = job.preflight {
+        w.key("preflight")
+        w.array { a in
+          for check in report.checks {
+            a.object { c in
+              c.member("message", check.message)
+              c.member("name", check.name)
+              c.member("result", check.result.rawValue)
+            }
+          }
+        }
+      }
       w.member("requestedBy", job.requestedBy)
       if let pod = job.restoredPod {
         w.key("restoredPod")
@@ -55,6 +69,7 @@ extension JSONWriter {
         s.member("namespace", job.source.namespace)
         s.member("pod", job.source.pod)
       }
+      w.member("sourceNode", job.sourceNode)
       w.member("sourcePolicy", job.sourcePolicy.rawValue)
       w.member("stage", job.stage.rawValue)
       w.key("stages")

@@ -8,7 +8,13 @@ public struct MigrationJob: Sendable, Equatable {
   public var stage: Stage
   public var source: PodReference
   public var targetNode: String
+  /// The node the source pod ran on, as pre-flight found it.
+  public var sourceNode: String?
   public var sourcePolicy: SourcePolicy
+  /// Whether the caller accepted that PVC and hostPath volume data does not move.
+  public var allowVolumes: Bool
+  /// What pre-flight checked; nil until it ran.
+  public var preflight: PreflightReport?
   public var image: ImageReference?
   public var checkpoint: CheckpointArchive?
   public var restoredPod: RestoredPod?
@@ -25,8 +31,9 @@ public struct MigrationJob: Sendable, Equatable {
   public var stages: [StageRecord]
 
   public init(
-    id: MigrationID, state: JobState, stage: Stage, source: PodReference, targetNode: String,
-    sourcePolicy: SourcePolicy, image: ImageReference? = nil, checkpoint: CheckpointArchive? = nil,
+    id: MigrationID, state: JobState, stage: Stage, source: PodReference, targetNode: String, sourceNode: String? = nil,
+    sourcePolicy: SourcePolicy, allowVolumes: Bool = false, preflight: PreflightReport? = nil, image: ImageReference? = nil,
+    checkpoint: CheckpointArchive? = nil,
     restoredPod: RestoredPod? = nil, attempt: Int = 0, error: JobError? = nil,
     labels: [String: String] = [:], requestedBy: String, trigger: Trigger, createdAt: Date,
     updatedAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, stages: [StageRecord]
@@ -36,7 +43,10 @@ public struct MigrationJob: Sendable, Equatable {
     self.stage = stage
     self.source = source
     self.targetNode = targetNode
+    self.sourceNode = sourceNode
     self.sourcePolicy = sourcePolicy
+    self.allowVolumes = allowVolumes
+    self.preflight = preflight
     self.image = image
     self.checkpoint = checkpoint
     self.restoredPod = restoredPod

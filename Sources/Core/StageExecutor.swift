@@ -5,26 +5,79 @@
 /// (the queue decides whether that was a user's cancel or a shutdown). Any other error is
 /// treated as retryable, with its description as the message.
 public protocol StageExecutor: Sendable {
-  /// Performs the stage for `job` and returns what it produced; the queue persists that before
-  /// the next stage starts.
-  func execute(_ job: MigrationJob) async throws -> StageOutput
+  /// Performs the stage for `job`, given what earlier stages left in `artifacts`, and returns
+  /// what it produced; the queue persists that before the next stage starts.
+  func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput
 }
 
-/// What a stage produced, merged into the job before the next stage runs.
+/// What a stage produced, merged into the job before the next stage runs. Nil fields leave the
+/// job as it was.
 public struct StageOutput: Sendable, Equatable {
+  public var sourceNode: String?
+  /// The container to move, when pre-flight resolved it (one-container pods).
+  public var container: String?
+  public var preflight: PreflightReport?
   public var checkpoint: CheckpointArchive?
   public var image: ImageReference?
   public var restoredPod: RestoredPod?
+  /// Stage-to-stage data that is not part of the job's API shape.
+  public var artifacts = StageArtifacts()
 
   /// A stage that produced nothing to record.
   public static let none = StageOutput()
 
   public init(
-    checkpoint: CheckpointArchive? = nil, image: ImageReference? = nil, restoredPod: RestoredPod? = nil
+    sourceNode: String? = nil, container: String? = nil, preflight: PreflightReport? = nil,
+    checkpoint: CheckpointArchive? = nil, image: ImageReference? = nil, restoredPod: RestoredPod? = nil,
+    artifacts: StageArtifacts = StageArtifacts()
   ) {
+    self.sourceNode = sourceNode
+    self.container = container
+    self.preflight = preflight
     self.checkpoint = checkpoint
     self.image = image
     self.restoredPod = restoredPod
+    self.artifacts = artifacts
+  }
+}
+
+/// What earlier stages left for later ones: kept in the job's row, not shown by the API.
+public struct StageArtifacts: Sendable, Equatable {
+  /// The source Pod object as JSON, as pre-flight read it; restore builds from it even after
+  /// the source is gone.
+  public var sourcePod: [UInt8]?
+  /// The image the checkpointed container ran on (`config.dump` rootfsImageName); the target
+  /// node needs it locally to restore.
+  public var baseImage: String?
+  /// The image the build stage made, for the push stage.
+  public var builtImage: BuiltImage?
+
+  public init(sourcePod: [UInt8]? = nil, baseImage: String? = nil, builtImage: BuiltImage? = nil) {
+    self.sourcePod = sourcePod
+    self.baseImage = baseImage
+    self.builtImage = builtImage
+  }
+}
+
+/// A built checkpoint image: manifest and config bytes, and the layer they describe.
+public struct BuiltImage: Sendable, Equatable {
+  public var manifest: [UInt8]
+  public var config: [UInt8]
+  public var layerDigest: String
+  public var layerSize: Int64
+  public var layerMediaType: String
+  /// How the layer was compressed (`none`, `gzip`, `zstd`), so push produces the same bytes.
+  public var compression: String
+
+  public init(
+    manifest: [UInt8], config: [UInt8], layerDigest: String, layerSize: Int64, layerMediaType: String, compression: String
+  ) {
+    self.manifest = manifest
+    self.config = config
+    self.layerDigest = layerDigest
+    self.layerSize = layerSize
+    self.layerMediaType = layerMediaType
+    self.compression = compression
   }
 }
 
@@ -41,10 +94,13 @@ public struct StageError: Error, Sendable, CustomStringConvertible {
   public let disposition: Disposition
   /// A message an operator can act on; never contains secrets.
   public let message: String
+  /// What the stage learned before it failed, persisted all the same (a pre-flight report).
+  public let output: StageOutput
 
-  public init(_ disposition: Disposition, _ message: String) {
+  public init(_ disposition: Disposition, _ message: String, output: StageOutput = .none) {
     self.disposition = disposition
     self.message = message
+    self.output = output
   }
 
   /// A failure worth retrying with the normal backoff.

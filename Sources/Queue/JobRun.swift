@@ -63,7 +63,8 @@ struct JobRun {
     return await withTaskGroup(of: Outcome?.self) { group in
       group.addTask {
         do {
-          return .succeeded(try await executor.execute(job))
+          let artifacts = try await pool.store.artifacts(job.id)
+          return .succeeded(try await executor.execute(job, artifacts: artifacts))
         } catch let error as StageError {
           return .failed(error)
         } catch is CancellationError {
@@ -126,7 +127,8 @@ struct JobRun {
       pool.logger.warning(
         retryAt == nil ? "stage failed" : "stage attempt failed; retry scheduled", meta(job, ["error": error.message]))
       _ = await persist { [message, retryAt] in
-        try await store.recordFailure(job.id, owner: owner, message: message, retryable: error.isRetryable, retryAt: retryAt)
+        try await store.recordFailure(
+          job.id, owner: owner, message: message, retryable: error.isRetryable, retryAt: retryAt, output: error.output)
       }
       return nil
     case .canceledByUser:

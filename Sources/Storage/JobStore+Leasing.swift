@@ -86,12 +86,13 @@ extension JobStore {
 
   /// Records a failed attempt. With `retryAt`, the job waits in `queued` until then; without,
   /// the stage and the job fail for good.
-  public func recordFailure(_ id: MigrationID, owner: String, message: String, retryable: Bool, retryAt: Date?) async throws
-    -> MigrationJob?
-  {
+  public func recordFailure(
+    _ id: MigrationID, owner: String, message: String, retryable: Bool, retryAt: Date?, output: StageOutput = .none
+  ) async throws -> MigrationJob? {
     let now = Microseconds.from(time.now())
     return try await database.write { db in
       guard let job = try Self.leasedJob(db, id, owner) else { return nil }
+      try Self.merge(db, id, output)
       try Self.appendEvent(
         db, id, now, .attemptFailed, stage: job.stage, attempt: job.attempt, message, ["retryable": String(retryable)])
       if let retryAt {
@@ -222,6 +223,13 @@ extension JobStore {
   }
 
   static func merge(_ db: Connection, _ id: MigrationID, _ output: StageOutput) throws {
+    func set(_ column: String, _ value: (any SQLBindable)?) throws {
+      guard let value else { return }
+      try db.run("UPDATE migrations SET \(column) = ? WHERE id = ?", [value, id.rawValue])
+    }
+    try set("source_node", output.sourceNode)
+    try set("source_container", output.container)
+    try set("preflight_json", try output.preflight.map(encodePreflight))
     if let c = output.checkpoint {
       try db.run(
         "UPDATE migrations SET checkpoint_archive = ?, checkpoint_size_bytes = ? WHERE id = ?",
@@ -236,6 +244,18 @@ extension JobStore {
       try db.run(
         "UPDATE migrations SET restored_namespace = ?, restored_name = ?, restored_node = ?, restored_uid = ? WHERE id = ?",
         [p.namespace, p.name, p.node, p.uid, id.rawValue])
+    }
+    let artifacts = output.artifacts
+    try set("source_pod_json", artifacts.sourcePod.map { String(decoding: $0, as: UTF8.self) })
+    try set("base_image", artifacts.baseImage)
+    if let built = artifacts.builtImage {
+      let layer: [String: Any] = [
+        "digest": built.layerDigest, "size": built.layerSize, "mediaType": built.layerMediaType, "compression": built.compression,
+      ]
+      let layerJSON = String(decoding: try JSONSerialization.data(withJSONObject: layer, options: [.sortedKeys]), as: UTF8.self)
+      try db.run(
+        "UPDATE migrations SET image_manifest = ?, image_config = ?, image_layer_json = ? WHERE id = ?",
+        [built.manifest, built.config, layerJSON, id.rawValue])
     }
   }
 

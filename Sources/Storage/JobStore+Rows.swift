@@ -56,7 +56,9 @@ extension JobStore {
       source: PodReference(
         namespace: row.string("source_namespace") ?? "", pod: row.string("source_pod") ?? "",
         container: row.string("source_container")),
-      targetNode: row.string("target_node") ?? "", sourcePolicy: policy, image: image, checkpoint: checkpoint,
+      targetNode: row.string("target_node") ?? "", sourceNode: row.string("source_node"), sourcePolicy: policy,
+      allowVolumes: row.bool("allow_volumes") ?? false, preflight: try decodePreflight(row.string("preflight_json")),
+      image: image, checkpoint: checkpoint,
       restoredPod: restored, attempt: row.int("attempt") ?? 0, error: error, labels: labels,
       requestedBy: row.string("requested_by") ?? "", trigger: trigger,
       createdAt: Microseconds.date(row.int64("created_at") ?? 0), updatedAt: Microseconds.date(row.int64("updated_at") ?? 0),
@@ -73,6 +75,46 @@ extension JobStore {
       seq: row.int("seq") ?? 0, time: Microseconds.date(row.int64("time") ?? 0), type: type,
       stage: row.string("stage").flatMap(Stage.init(rawValue:)), attempt: row.int("attempt"),
       message: row.string("message") ?? "", data: data)
+  }
+
+  /// What earlier stages left in the row for later ones.
+  static func loadArtifacts(_ db: Connection, _ id: MigrationID) throws -> StageArtifacts {
+    guard
+      let row = try db.queryOne(
+        "SELECT source_pod_json, base_image, image_manifest, image_config, image_layer_json FROM migrations WHERE id = ?",
+        [id.rawValue])
+    else { return StageArtifacts() }
+    var artifacts = StageArtifacts(
+      sourcePod: row.string("source_pod_json").map { Array($0.utf8) }, baseImage: row.string("base_image"))
+    if let manifest = row.blob("image_manifest"), let config = row.blob("image_config"),
+      let layer = try JSONSerialization.jsonObject(with: Data((row.string("image_layer_json") ?? "{}").utf8)) as? [String: Any],
+      let digest = layer["digest"] as? String, let size = (layer["size"] as? NSNumber)?.int64Value,
+      let mediaType = layer["mediaType"] as? String, let compression = layer["compression"] as? String
+    {
+      artifacts.builtImage = BuiltImage(
+        manifest: manifest, config: config, layerDigest: digest, layerSize: size, layerMediaType: mediaType,
+        compression: compression)
+    }
+    return artifacts
+  }
+
+  static func decodePreflight(_ text: String?) throws -> PreflightReport? {
+    guard let text else { return nil }
+    guard let items = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: String]] else {
+      throw StorageError.corruptRow("migrations")
+    }
+    return PreflightReport(
+      checks: items.compactMap { item in
+        guard let name = item["name"], let result = item["result"].flatMap(PreflightReport.Result.init(rawValue:)) else {
+          return nil
+        }
+        return PreflightReport.Check(name: name, result: result, message: item["message"] ?? "")
+      })
+  }
+
+  static func encodePreflight(_ report: PreflightReport) throws -> String {
+    let items = report.checks.map { ["name": $0.name, "result": $0.result.rawValue, "message": $0.message] }
+    return String(decoding: try JSONSerialization.data(withJSONObject: items, options: [.sortedKeys]), as: UTF8.self)
   }
 
   /// Reads a JSON object of strings (labels, event data); `{}` is the common case and skips

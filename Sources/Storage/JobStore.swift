@@ -70,12 +70,13 @@ public final class JobStore: Sendable {
         try db.run(
           """
           INSERT INTO migrations (id, state, stage, source_namespace, source_pod, source_container, target_node,
-            source_policy, labels, requested_by, trigger, created_at, updated_at, run_at)
-          VALUES (?, 'queued', 'preflight', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            source_policy, allow_volumes, labels, requested_by, trigger, created_at, updated_at, run_at)
+          VALUES (?, 'queued', 'preflight', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
           [
             id.rawValue, request.source.namespace, request.source.pod, request.source.container, request.targetNode,
-            request.sourcePolicy.rawValue, try Self.encodeStringMap(request.labels), requestedBy, trigger.rawValue,
+            request.sourcePolicy.rawValue, request.allowVolumes, try Self.encodeStringMap(request.labels), requestedBy,
+            trigger.rawValue,
             now, now, now,
           ])
       } catch let error as SQLiteError where error.isConstraintViolation {
@@ -112,6 +113,11 @@ public final class JobStore: Sendable {
   /// The job with `id`, or nil.
   public func job(_ id: MigrationID) async throws -> MigrationJob? {
     try await database.read { db in try Self.loadJob(db, id) }
+  }
+
+  /// What earlier stages of the job left for later ones.
+  public func artifacts(_ id: MigrationID) async throws -> StageArtifacts {
+    try await database.read { db in try Self.loadArtifacts(db, id) }
   }
 
   /// The job's history in order, or nil when there is no such job.

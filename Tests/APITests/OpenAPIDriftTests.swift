@@ -39,7 +39,9 @@ struct OpenAPIDriftTests {
   func migrationFields() throws {
     var job = MigrationJob(
       id: MigrationID(), state: .failed, stage: .push, source: PodReference(namespace: "n", pod: "p", container: "c"),
-      targetNode: "t", sourcePolicy: .keep, image: ImageReference(repository: "r", reference: "x", digest: "sha256:0"),
+      targetNode: "t", sourceNode: "s", sourcePolicy: .keep, allowVolumes: true,
+      preflight: PreflightReport(checks: [.init(name: "n", result: .pass, message: "m")]),
+      image: ImageReference(repository: "r", reference: "x", digest: "sha256:0"),
       checkpoint: CheckpointArchive(archive: "/a.tar", sizeBytes: 1),
       restoredPod: RestoredPod(namespace: "n", name: "p2", node: "t", uid: "u"),
       attempt: 1, error: JobError(stage: .push, message: "m", retryable: true), labels: ["a": "b"], requestedBy: "r",
@@ -57,6 +59,12 @@ struct OpenAPIDriftTests {
     let stage = (full["stages"] as? [[String: Any]])?.first ?? [:]
     #expect(propertyNames(try schema("StageRecord")) == Set(stage.keys))
     job.image = nil; job.checkpoint = nil; job.restoredPod = nil; job.error = nil; job.startedAt = nil; job.finishedAt = nil
+    job.sourceNode = nil; job.preflight = nil
+    let check = try #require((full["preflight"] as? [[String: Any]])?.first)
+    #expect(propertyNames(try schema("PreflightCheck")) == Set(check.keys))
+    #expect(
+      try schema("PreflightCheck")["properties"]?["result"]?["enum"]?.array?.compactMap(\.string)
+        == PreflightReport.Result.allCases.map(\.rawValue))
     let minimal = try #require(try JSONSerialization.jsonObject(with: Data(JSONWriter.job(job))) as? [String: Any])
     let required = Set(migration["required"]?.array?.compactMap(\.string) ?? [])
     #expect(required == Set(minimal.keys))

@@ -120,3 +120,20 @@ struct StatusCodeTests {
     await api.stop()
   }
 }
+
+@Suite("Request validation details")
+struct RequestValidationTests {
+  @Test("allowVolumes must be a JSON boolean, not a number or string", arguments: ["1", "\"true\"", "null"])
+  func allowVolumesType(_ value: String) async throws {
+    let api = try await APIHarness()
+    let response = try await api.send(
+      "POST", "/v1/migrations",
+      json: #"{"source":{"namespace":"default","pod":"a"},"targetNode":"node-b","allowVolumes":\#(value)}"#)
+    #expect(response.status == 422)
+    let ok = try await api.send(
+      "POST", "/v1/migrations", json: #"{"source":{"namespace":"default","pod":"a"},"targetNode":"node-b","allowVolumes":true}"#)
+    let job = try ok.object()
+    #expect(ok.status == 202 && job["allowVolumes"] as? Bool == true)
+    await api.stop()
+  }
+}
