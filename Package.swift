@@ -19,6 +19,11 @@ let package = Package(
     .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
     .target(name: "YAML", dependencies: ["CYAML"]),
+    .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    .target(name: "CurlShim", dependencies: ["CCurl"]),
+    .target(name: "HTTPClient", dependencies: ["CCurl", "CurlShim"]),
+    .target(name: "Kubernetes", dependencies: ["HTTPClient", "YAML", "Core"]),
+    .target(name: "Registry", dependencies: ["HTTPClient", "Crypto"]),
     .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -36,8 +41,13 @@ let package = Package(
     .target(name: "Queue", dependencies: ["Core", "Storage"]),
     .target(
       name: "API", dependencies: ["Core", "Storage", "Queue", "HTTPServer", "Crypto", "SQLite"], plugins: ["EmbedOpenAPI"]),
-    .target(name: "App", dependencies: ["Core", "Storage", "Queue", "API", "HTTPServer", "OCI"]),
+    .target(name: "Stages", dependencies: ["Core", "Kubernetes", "Registry", "OCI", "HTTPClient", "Crypto"]),
+    .target(
+      name: "App",
+      dependencies: ["Core", "Storage", "Queue", "API", "HTTPServer", "OCI", "Stages", "Kubernetes", "Registry", "HTTPClient"]),
     .executableTarget(name: "podhop", dependencies: ["App"]),
+    .target(name: "ClusterEmulator", dependencies: ["HTTPServer", "Crypto", "YAML"]),
+    .executableTarget(name: "cluster-emulator", dependencies: ["ClusterEmulator"]),
     .executableTarget(name: "queue-bench", dependencies: ["Core", "Storage", "Queue"], path: "bench/queue-bench"),
 
     .target(name: "TestSupport", dependencies: ["Core", "Storage", "HTTPServer"]),
@@ -46,9 +56,14 @@ let package = Package(
     .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
     .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
     .testTarget(name: "QueueTests", dependencies: ["Queue", "TestSupport"]),
+    .testTarget(name: "StagesTests", dependencies: ["Stages", "Kubernetes", "TestSupport"]),
     .testTarget(name: "APITests", dependencies: ["API", "App", "TestSupport", "YAML"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+    .testTarget(name: "ClusterEmulatorTests", dependencies: ["ClusterEmulator", "TestSupport"]),
+    .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"]),
+    .testTarget(name: "KubernetesTests", dependencies: ["Kubernetes", "TestSupport", "HTTPServer"]),
+    .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport", "Crypto"]),
     .testTarget(name: "OCITests", dependencies: ["OCI", "TestSupport"], resources: [.copy("Fixtures")]),
   ]
 )

@@ -22,7 +22,7 @@ public enum ServeCommand {
     }
     let logger = Logger(minimum: configuration.logLevel)
     do {
-      return try await serve(configuration, logger: logger)
+      return try await serve(configuration, environment: environment, logger: logger)
     } catch {
       logger.error("podhop serve could not start", ["error": String(describing: error)])
       FileHandle.standardError.write(Data("podhop serve: \(error)\n".utf8))
@@ -30,7 +30,7 @@ public enum ServeCommand {
     }
   }
 
-  static func serve(_ configuration: ServeConfiguration, logger: Logger) async throws -> Int32 {
+  static func serve(_ configuration: ServeConfiguration, environment: [String: String], logger: Logger) async throws -> Int32 {
     let tokens = try TokenFile(contents: try readTokens(configuration.tokensFile!))
     let lock = try DatabaseLock(databasePath: configuration.databasePath)
     defer { lock.release() }
@@ -42,10 +42,15 @@ public enum ServeCommand {
     if !orphans.isEmpty { logger.warning("jobs of a previous process returned to the queue", ["count": String(orphans.count)]) }
 
     let metrics = MetricsRegistry()
-    // No stage executors are linked into this build yet: jobs fail at their first stage with a
-    // message saying so, rather than pretending to run.
-    let pool = WorkerPool(
-      store: store, executors: StageCatalog.executors, configuration: configuration.pool, logger: logger, metrics: metrics)
+    var poolConfiguration = configuration.pool
+    var executors: [Stage: any StageExecutor] = [:]
+    switch try StageCatalog.build(configuration.stages, environment: environment) {
+    case .ready(let ready): executors = ready
+    case .notConfigured(let reason):
+      logger.warning("stages not configured; serving the API only", ["reason": reason])
+      poolConfiguration.stagesUnavailableReason = reason
+    }
+    let pool = WorkerPool(store: store, executors: executors, configuration: poolConfiguration, logger: logger, metrics: metrics)
     let api = APIHandler(
       store: store, pool: pool, tokens: tokens, configuration: configuration.api, logger: logger, metrics: metrics)
     var http = configuration.http

@@ -1,6 +1,7 @@
 import API
 import Core
 import Foundation
+import OCI
 
 extension ServeConfiguration {
   /// Every setting of `podhop serve`. README's configuration table lists the same (a test checks).
@@ -113,6 +114,91 @@ extension ServeConfiguration {
       help: "How long an Idempotency-Key is remembered."
     ) { c, v throws(ConfigurationError) in
       c.api.idempotencyKeyLifetime = .seconds(try integer(v, "--idempotency-hours", 1...720) * 3600)
+    },
+    Setting(
+      flag: "--kubeconfig", environment: "KUBECONFIG", placeholder: "PATH", defaultValue: "(in-cluster)",
+      help: "Kubeconfig for the cluster; without it podhop uses its service account inside a pod."
+    ) { c, v throws(ConfigurationError) in
+      c.stages.kubeconfig = v
+    },
+    Setting(
+      flag: "--checkpoint-dir", environment: "PODHOP_CHECKPOINT_DIR", placeholder: "PATH", defaultValue: "(none)",
+      help: "Where podhop reads checkpoint archives: the source node's kubelet checkpoint directory, mounted."
+    ) { c, v throws(ConfigurationError) in
+      c.stages.checkpointDirectory = v
+    },
+    Setting(
+      flag: "--registry", environment: "PODHOP_REGISTRY", placeholder: "HOST[:PORT]/PREFIX", defaultValue: "(none)",
+      help: "Where checkpoint images are pushed, as <registry>/<namespace>/<pod>:podhop-<job id>."
+    ) { c, v throws(ConfigurationError) in
+      guard v.contains("/"), !v.hasPrefix("/"), !v.contains("://") else {
+        throw ConfigurationError("--registry must be HOST[:PORT]/PREFIX without a scheme (got '\(v)')")
+      }
+      c.stages.registry = v
+    },
+    Setting(
+      flag: "--registry-auth-file", environment: "PODHOP_REGISTRY_AUTH_FILE", placeholder: "PATH", defaultValue: "(anonymous)",
+      help: "containers auth.json or docker config.json with the registry's credentials."
+    ) { c, v throws(ConfigurationError) in
+      c.stages.registryAuthFile = v
+    },
+    Setting(
+      flag: "--registry-ca-file", environment: "PODHOP_REGISTRY_CA_FILE", placeholder: "PATH", defaultValue: "(system CAs)",
+      help: "PEM CA bundle that signs the registry's certificate."
+    ) { c, v throws(ConfigurationError) in
+      c.stages.registryCAFile = v
+    },
+    Setting(
+      flag: "--insecure-registry", environment: "PODHOP_INSECURE_REGISTRY", placeholder: "HOST:PORT", defaultValue: "(none)",
+      help: "A registry spoken to over plain HTTP; comma-separated for several."
+    ) { c, v throws(ConfigurationError) in
+      c.stages.insecureRegistries.formUnion(v.split(separator: ",").map(String.init))
+    },
+    Setting(
+      flag: "--compression", environment: "PODHOP_COMPRESSION", placeholder: "KIND", defaultValue: "none",
+      help: "Checkpoint image layer compression: none, gzip or zstd (see bench/README.md)."
+    ) { c, v throws(ConfigurationError) in
+      guard let compression = Compression(rawValue: v) else {
+        throw ConfigurationError("--compression must be none, gzip or zstd")
+      }
+      c.stages.compression = compression
+    },
+    Setting(
+      flag: "--checkpoint-via", environment: "PODHOP_CHECKPOINT_VIA", placeholder: "PATH", defaultValue: "proxy",
+      help: "proxy (the API server's node proxy) or kubelet (straight to the kubelet on --kubelet-port)."
+    ) { c, v throws(ConfigurationError) in
+      guard ["proxy", "kubelet"].contains(v) else { throw ConfigurationError("--checkpoint-via must be proxy or kubelet") }
+      c.stages.checkpointVia = v
+    },
+    Setting(
+      flag: "--kubelet-port", environment: "PODHOP_KUBELET_PORT", placeholder: "PORT", defaultValue: "10250",
+      help: "The kubelet's port for --checkpoint-via kubelet."
+    ) { c, v throws(ConfigurationError) in
+      c.stages.kubeletPort = try integer(v, "--kubelet-port", 1...65535)
+    },
+    Setting(
+      flag: "--kubelet-ca-file", environment: "PODHOP_KUBELET_CA_FILE", placeholder: "PATH", defaultValue: "(cluster CA)",
+      help: "PEM CA for the kubelets' serving certificates, for --checkpoint-via kubelet."
+    ) { c, v throws(ConfigurationError) in
+      c.stages.kubeletCAFile = v
+    },
+    Setting(
+      flag: "--checkpoint-timeout-seconds", environment: "PODHOP_CHECKPOINT_TIMEOUT_SECONDS", placeholder: "SECONDS",
+      defaultValue: "300", help: "How long the kubelet may take to checkpoint."
+    ) { c, v throws(ConfigurationError) in
+      c.stages.checkpointTimeout = try seconds(v, "--checkpoint-timeout-seconds", 1...14_400)
+    },
+    Setting(
+      flag: "--restore-timeout-seconds", environment: "PODHOP_RESTORE_TIMEOUT_SECONDS", placeholder: "SECONDS",
+      defaultValue: "300", help: "How long the restored pod may take to become Ready."
+    ) { c, v throws(ConfigurationError) in
+      c.stages.restoreTimeout = try seconds(v, "--restore-timeout-seconds", 1...3600)
+    },
+    Setting(
+      flag: "--pull-secret", environment: "PODHOP_PULL_SECRET", placeholder: "NAME", defaultValue: "(none)",
+      help: "Image pull secret (in the pod's namespace) added to restore pods for the registry."
+    ) { c, v throws(ConfigurationError) in
+      c.stages.pullSecret = v
     },
     Setting(
       flag: "--log-level", environment: "PODHOP_LOG_LEVEL", placeholder: "LEVEL", defaultValue: "info",

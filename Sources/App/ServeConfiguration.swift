@@ -12,6 +12,7 @@ public struct ServeConfiguration: Sendable {
   public var pool = WorkerPool.Configuration()
   public var api = APIHandler.Configuration()
   public var shutdownGrace: Duration = .seconds(30)
+  public var stages = StageConfiguration()
   public var logLevel = Logger.Level.info
 
   public init() {

@@ -1,7 +1,76 @@
+import API
 import Core
+import Foundation
+import HTTPClient
+import Kubernetes
+import Registry
+import Stages
 
-/// The stage implementations this build links. Empty until the Kubernetes and image stages
-/// land; the worker pool fails a job whose stage has none, naming the stage.
+/// Builds the stage executors from `podhop serve`'s settings. Without a cluster, an archive
+/// directory and a registry, podhop serves its API only: jobs then fail at pre-flight saying
+/// what is not configured, rather than pretending to run.
 enum StageCatalog {
-  static let executors: [Stage: any StageExecutor] = [:]
+  /// The executors, or why there are none.
+  enum Outcome {
+    case ready([Stage: any StageExecutor])
+    case notConfigured(String)
+  }
+
+  static func build(_ configuration: StageConfiguration, environment: [String: String]) throws -> Outcome {
+    guard let checkpointDirectory = configuration.checkpointDirectory, let registryPrefix = configuration.registry else {
+      return .notConfigured("stages need --checkpoint-dir and --registry (and a cluster: --kubeconfig, KUBECONFIG or in-cluster)")
+    }
+    let access: ClusterAccess
+    do {
+      access = try ClusterAccess.resolve(kubeconfig: configuration.kubeconfig, environment: environment)
+    } catch {
+      return .notConfigured("no cluster: \(error)")
+    }
+    var settings = StageSettings(localCheckpointDirectory: checkpointDirectory, registry: registryPrefix)
+    settings.compression = configuration.compression
+    settings.checkpointTimeout = configuration.checkpointTimeout
+    settings.restoreTimeout = configuration.restoreTimeout
+    settings.pullSecret = configuration.pullSecret
+    if configuration.checkpointVia == "kubelet" {
+      let ca = try configuration.kubeletCAFile.map { try read($0, "--kubelet-ca-file") } ?? access.tls.caPEM
+      settings.checkpointPath = .kubelet(
+        port: configuration.kubeletPort,
+        tls: TLSConfiguration(
+          caPEM: ca, clientCertificatePEM: access.tls.clientCertificatePEM,
+          clientKeyPEM: access.tls.clientKeyPEM),
+        token: access.bearerToken)
+    }
+    let kubernetes = KubernetesClient(access: access)
+    let registry = RegistryClient(configuration: try registryConfiguration(configuration, registryPrefix: registryPrefix))
+    return .ready([
+      .preflight: PreflightStage(kubernetes: kubernetes),
+      .checkpoint: CheckpointStage(kubernetes: kubernetes, settings: settings),
+      .build: BuildStage(kubernetes: kubernetes, settings: settings),
+      .push: PushStage(registry: registry, settings: settings),
+      .restore: RestoreStage(kubernetes: kubernetes, settings: settings),
+      .finalize: FinalizeStage(kubernetes: kubernetes),
+    ])
+  }
+
+  private static func registryConfiguration(_ configuration: StageConfiguration, registryPrefix: String) throws
+    -> RegistryConfiguration
+  {
+    let host = String(registryPrefix.split(separator: "/").first ?? "")
+    var credentials: [String: RegistryCredentials] = [:]
+    if let file = configuration.registryAuthFile {
+      do {
+        if let found = try RegistryCredentials.load(authFile: file, registry: host) { credentials[host] = found }
+      } catch {
+        throw ConfigurationError("--registry-auth-file: \(error)")
+      }
+    }
+    let ca = try configuration.registryCAFile.map { try read($0, "--registry-ca-file") }
+    return RegistryConfiguration(
+      plainHTTPRegistries: configuration.insecureRegistries, tls: TLSConfiguration(caPEM: ca), credentials: credentials)
+  }
+
+  private static func read(_ path: String, _ flag: String) throws -> [UInt8] {
+    guard let data = FileManager.default.contents(atPath: path) else { throw ConfigurationError("\(flag): cannot read \(path)") }
+    return Array(data)
+  }
 }

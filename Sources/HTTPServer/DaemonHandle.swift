@@ -12,6 +12,8 @@ import CMicroHTTPD
 /// ensures `stop()` runs once and nothing uses the handle afterwards.
 struct DaemonHandle: @unchecked Sendable {
   let raw: OpaquePointer
+  /// The certificate and key buffers MHD borrows; kept alive as long as the daemon.
+  let tlsMemory: TLSMemory?
 
   /// Starts MHD with an epoll thread pool and suspend/resume, bound as configured.
   ///
@@ -24,9 +26,17 @@ struct DaemonHandle: @unchecked Sendable {
     // would wrap to a huge unsigned pool size: both are configuration bugs.
     precondition(configuration.threads > 0, "HTTPServerConfiguration.threads must be positive")
     var address = try configuration.socketAddress()
-    let flags =
+    var flags =
       MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
       | MHD_USE_ERROR_LOG.rawValue  // MHD's default logger writes to stderr
+    var tlsMemory: TLSMemory?
+    if let credentials = configuration.tls {
+      guard MHD_is_feature_supported(.FEATURE_TLS) == .YES else {
+        throw HTTPServerError(code: .tls, message: "libmicrohttpd was built without TLS support")
+      }
+      flags |= MHD_USE_TLS.rawValue
+      tlsMemory = TLSMemory(credentials)
+    }
     let completed: MHD_RequestCompletedCallback = requestCompleted
     let handler: MHD_AccessHandlerCallback = accessHandler
 
@@ -47,6 +57,10 @@ struct DaemonHandle: @unchecked Sendable {
           option: .NOTIFY_COMPLETED, value: unsafeBitCast(completed, to: Int.self),
           ptr_value: context),
       ]
+      if let tlsMemory {
+        options.append(.init(option: .HTTPS_MEM_CERT, value: 0, ptr_value: UnsafeMutableRawPointer(tlsMemory.certificate)))
+        options.append(.init(option: .HTTPS_MEM_KEY, value: 0, ptr_value: UnsafeMutableRawPointer(tlsMemory.key)))
+      }
       if configuration.perIPConnectionLimit > 0 {
         options.append(
           .init(
@@ -62,11 +76,19 @@ struct DaemonHandle: @unchecked Sendable {
       }
     }
     guard let daemon else {
+      let bindErrors = [EADDRINUSE, EACCES, EADDRNOTAVAIL]
+      if configuration.tls != nil && !bindErrors.contains(errno) {
+        throw HTTPServerError(
+          code: .tls,
+          message:
+            "cannot start HTTPS on \(configuration.addressDescription): GnuTLS rejected the certificate or key (see the log above)"
+        )
+      }
       let cause = errno == 0 ? "see the log above" : String(cString: strerror(errno))
       throw HTTPServerError(
         code: .bind, message: "cannot listen on \(configuration.addressDescription): \(cause)")
     }
-    return DaemonHandle(raw: daemon)
+    return DaemonHandle(raw: daemon, tlsMemory: tlsMemory)
   }
 
   /// The bound port (the ephemeral one when configured with port 0).

@@ -20,6 +20,8 @@ public struct HTTPServerConfiguration: Sendable {
   public var connectionTimeoutSeconds: Int = 30
   /// The largest request body accepted; larger ones get `HTTPRejection.bodyTooLarge`.
   public var maxBodyBytes: Int = 1 << 20
+  /// When set, the server speaks HTTPS only (libmicrohttpd with GnuTLS) using these credentials.
+  public var tls: TLSCredentials? = nil
 
   /// Creates the default configuration: 127.0.0.1:8080, 2 threads, 1 MiB bodies.
   public init() {}

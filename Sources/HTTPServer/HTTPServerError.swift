@@ -6,6 +6,9 @@ public struct HTTPServerError: Error, CustomStringConvertible {
     case bind
     /// `HTTPServerConfiguration.host` is not an IPv4 literal.
     case invalidAddress
+    /// TLS was configured but libmicrohttpd lacks TLS support, or GnuTLS rejected the
+    /// certificate or key (MHD logs the cause to stderr).
+    case tls
   }
 
   /// What kind of failure this is.

@@ -57,7 +57,8 @@ struct JobRun {
   /// Runs the stage with a heartbeat beside it; whichever decides first ends the attempt.
   private func attempt(_ job: MigrationJob, wake: Signal) async -> Outcome {
     guard let executor = pool.executors[job.stage] else {
-      return .failed(.terminal("this podhop build has no implementation of the \(job.stage.rawValue) stage"))
+      let reason = pool.configuration.stagesUnavailableReason.map { "this podhop is not configured to run stages: \($0)" }
+      return .failed(.terminal(reason ?? "this podhop has no implementation of the \(job.stage.rawValue) stage"))
     }
     pool.logger.info("stage attempt started", meta(job))
     return await withTaskGroup(of: Outcome?.self) { group in
@@ -114,7 +115,9 @@ struct JobRun {
     switch outcome {
     case .succeeded(let output):
       pool.logger.info("stage succeeded", meta(job))
-      return await persist { try await store.completeStage(job.id, owner: owner, output: output) } ?? nil
+      return await persist {
+        try await store.completeStage(job.id, owner: owner, output: output, leaseDuration: pool.configuration.leaseDuration)
+      } ?? nil
     case .failed(let error):
       let policy = pool.configuration.retry
       var retryAt: Date?

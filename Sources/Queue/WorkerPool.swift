@@ -21,6 +21,8 @@ public final class WorkerPool: Sendable {
     /// Running jobs allowed per node (source or target); nil for no limit.
     public var nodeLimit: Int? = 2
     public var retry = RetryPolicy()
+    /// Why stages have no executors (not configured), for the error of jobs that reach one.
+    public var stagesUnavailableReason: String?
     public init() {}
   }
 

@@ -54,10 +54,15 @@ extension JobStore {
 
   /// Records the current stage as done with its output, then starts the next stage's first
   /// attempt, or marks the job succeeded after the last stage.
-  public func completeStage(_ id: MigrationID, owner: String, output: StageOutput) async throws -> MigrationJob? {
+  /// Renews the lease for `leaseDuration`: the next stage's first heartbeat is an interval away.
+  public func completeStage(_ id: MigrationID, owner: String, output: StageOutput, leaseDuration: Duration) async throws
+    -> MigrationJob?
+  {
     let now = Microseconds.from(time.now())
+    let until = now + Microseconds.from(leaseDuration)
     return try await database.write { db in
       guard let job = try Self.leasedJob(db, id, owner) else { return nil }
+      try db.run("UPDATE migrations SET lease_until = ? WHERE id = ?", [until, id.rawValue])
       try Self.finishStage(db, job, now, state: .succeeded)
       try Self.merge(db, id, output)
       try Self.appendEvent(db, id, now, .stageSucceeded, stage: job.stage, attempt: job.attempt, "stage succeeded")

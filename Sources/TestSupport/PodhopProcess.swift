@@ -10,8 +10,7 @@ public final class PodhopProcess: Sendable {
     return testBinary.deletingLastPathComponent().appending(path: "podhop").path
   }
 
-  // Process is not Sendable; it is only started here and signalled through its pid.
-  private nonisolated(unsafe) let process: Process
+  private let process: Process
   /// Filled by the pipe's reader thread, read by tests.
   private final class Lines: Sendable { let value = Mutex<[String]>([]) }
   private let stderrLines = Lines()

@@ -10,24 +10,13 @@ struct ImageCommandTests {
   init() throws { directory = try TemporaryDirectory() }
 
   /// Runs a command in the test directory; returns exit code, stdout and stderr.
-  func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, stdout, stderr)
+  func run(_ executable: String, _ arguments: [String]) async throws -> (Int32, String, String) {
+    let result = try await Command.run(executable, arguments, directory: directory.path)
+    return (result.status, result.text, result.stderr)
   }
 
   /// A small archive in the kubelet's CRI-O layout, made with Python's tarfile (entries at the root).
-  func makeArchive(_ name: String, extraEntry: String? = nil) throws -> String {
+  func makeArchive(_ name: String, extraEntry: String? = nil) async throws -> String {
     let script = """
       import io, sys, tarfile
       def add(t, name, data):
@@ -43,31 +32,32 @@ struct ImageCommandTests {
           if len(sys.argv) > 2: add(t, sys.argv[2], b'evil')
       """
     let path = directory.file(name)
-    let (code, _, stderr) = try run("/usr/bin/python3", ["-c", script, path] + (extraEntry.map { [$0] } ?? []))
+    let (code, _, stderr) = try await run("/usr/bin/python3", ["-c", script, path] + (extraEntry.map { [$0] } ?? []))
     #expect(code == 0, "\(stderr)")
     return path
   }
 
   @Test("builds an OCI layout that skopeo and umoci accept, with both restore annotations and the archive's files at the root")
-  func build() throws {
-    let archive = try makeArchive("checkpoint.tar")
-    let (code, stdout, stderr) = try run(
+  func build() async throws {
+    let archive = try await makeArchive("checkpoint.tar")
+    let (code, stdout, stderr) = try await run(
       PodhopProcess.executable, ["image", "build", archive, "--oci-layout", "layout", "--tag", "t1", "--compression", "gzip"])
     #expect(code == 0, "\(stderr)")
     let summary = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
     let digest = try #require(summary["manifestDigest"] as? String)
 
-    let (inspectCode, raw, _) = try run("/usr/bin/skopeo", ["inspect", "--raw", "oci:\(directory.file("layout")):t1"])
+    let (inspectCode, raw, _) = try await run("/usr/bin/skopeo", ["inspect", "--raw", "oci:\(directory.file("layout")):t1"])
     #expect(inspectCode == 0)
     let manifest = try #require(try JSONSerialization.jsonObject(with: Data(raw.utf8)) as? [String: Any])
     #expect(manifest["mediaType"] as? String == "application/vnd.oci.image.manifest.v1+json")
     let annotations = manifest["annotations"] as? [String: String] ?? [:]
     #expect(annotations["io.kubernetes.cri-o.annotations.checkpoint.name"] == "counter")
     #expect(annotations["org.criu.checkpoint.container.name"] == "counter")
-    let (_, sha, _) = try run("/usr/bin/sha256sum", [directory.file("layout/blobs/sha256/\(digest.dropFirst(7))")])
+    let (_, sha, _) = try await run("/usr/bin/sha256sum", [directory.file("layout/blobs/sha256/\(digest.dropFirst(7))")])
     #expect(sha.hasPrefix(digest.dropFirst(7)))
 
-    let (unpackCode, _, unpackError) = try run("/usr/bin/umoci", ["unpack", "--rootless", "--image", "layout:t1", "bundle"])
+    let (unpackCode, _, unpackError) = try await run(
+      "/usr/bin/umoci", ["unpack", "--rootless", "--image", "layout:t1", "bundle"])
     #expect(unpackCode == 0, "\(unpackError)")
     for file in ["config.dump", "spec.dump", "bind.mounts", "checkpoint/inventory.img", "checkpoint/pages-1.img"] {
       #expect(FileManager.default.fileExists(atPath: directory.file("bundle/rootfs/\(file)")), "\(file)")
@@ -75,16 +65,16 @@ struct ImageCommandTests {
   }
 
   @Test("refuses an archive with an entry that escapes the root, naming the entry")
-  func hostile() throws {
-    let archive = try makeArchive("evil.tar", extraEntry: "../escape")
-    let (code, _, stderr) = try run(PodhopProcess.executable, ["image", "build", archive, "--oci-layout", "layout"])
+  func hostile() async throws {
+    let archive = try await makeArchive("evil.tar", extraEntry: "../escape")
+    let (code, _, stderr) = try await run(PodhopProcess.executable, ["image", "build", archive, "--oci-layout", "layout"])
     #expect(code == 1)
     #expect(stderr.contains("../escape"))
   }
 
   @Test("bad usage exits 2 and says what is missing")
-  func usage() throws {
-    let (code, _, stderr) = try run(PodhopProcess.executable, ["image", "build", "--compression", "brotli"])
+  func usage() async throws {
+    let (code, _, stderr) = try await run(PodhopProcess.executable, ["image", "build", "--compression", "brotli"])
     #expect(code == 2 && stderr.contains("ARCHIVE is required"))
   }
 }

@@ -20,17 +20,11 @@ struct ReadmeTourTests {
       directory: directory.path)
     let port = try await server.waitForPort()
 
-    let shell = Process()
-    shell.executableURL = URL(fileURLWithPath: "/bin/bash")
-    shell.arguments = ["-euo", "pipefail", "-c", script]
-    shell.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-    shell.environment = ProcessInfo.processInfo.environment.merging(["PODHOP": "http://127.0.0.1:\(port)"]) { $1 }
-    let output = Pipe()
-    shell.standardOutput = output
-    try shell.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    shell.waitUntilExit()
-    #expect(shell.terminationStatus == 0)
+    let result = try await Command.run(
+      "/bin/bash", ["-euo", "pipefail", "-c", script], directory: directory.path,
+      environment: ["PODHOP": "http://127.0.0.1:\(port)"])
+    let text = result.text
+    #expect(result.status == 0, "\(result.stderr)")
     #expect(text.contains(#""state":"queued""#) && text.contains(#""ticket":"OPS-1""#))
     #expect(text.contains(#""type":"job.created""#) && text.contains("podhop_jobs{state="))
     #expect(text.contains("openapi: 3.1.0"))

@@ -103,15 +103,13 @@ struct ServeProcessTests {
     _ = try await first.waitForPort()
     first.signal(SIGTERM)
     _ = await first.waitForExit()
-    let sqlite = Process()
-    sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-    sqlite.arguments = [
-      "-c",
-      "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO schema_migrations VALUES (9999,'future','x','now')\"); c.commit()",
-      directory.file("podhop.db"),
-    ]
-    try sqlite.run()
-    sqlite.waitUntilExit()
+    try await runTool(
+      "/usr/bin/python3",
+      [
+        "-c",
+        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO schema_migrations VALUES (9999,'future','x','now')\"); c.commit()",
+        directory.file("podhop.db"),
+      ])
     let refused = try start()
     #expect(await refused.waitForExit() == 1)
     #expect(refused.log.joined().contains("9999"))

@@ -6,10 +6,10 @@ import Testing
 @Suite("Checkpoint archive validation")
 struct CheckpointArchiveTests {
   @Test("a CRI-O archive is accepted in every tar format, with its entries and metadata", arguments: ["gnu", "pax", "ustar"])
-  func acceptsCRIOArchive(format: String) throws {
+  func acceptsCRIOArchive(format: String) async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let fixture = try CheckpointFixture(in: directory, format: format, longNames: true)
+    let fixture = try await CheckpointFixture(in: directory, format: format, longNames: true)
     let archive = try CheckpointArchive(validating: fixture.archive)
 
     #expect(archive.notableFiles.isSuperset(of: [.configDump, .specDump, .bindMounts, .checkpointDirectory, .rootfsDiff]))
@@ -36,12 +36,12 @@ struct CheckpointArchiveTests {
   }
 
   @Test("an archive made with `tar -C dir .` (./ prefixes) is accepted")
-  func acceptsDotSlashNames() throws {
+  func acceptsDotSlashNames() async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let fixture = try CheckpointFixture(in: directory)
+    let fixture = try await CheckpointFixture(in: directory)
     let dotted = directory.file("dotted.tar")
-    try Shell.run(["tar", "-C", fixture.sourceDirectory, "-cf", dotted, "."])
+    try await Shell.run(["tar", "-C", fixture.sourceDirectory, "-cf", dotted, "."])
     let archive = try CheckpointArchive(validating: dotted)
     #expect(archive.entries.contains { $0.name == "." && $0.kind == .directory })
     #expect(archive.entries.contains { $0.name == "spec.dump" && $0.rawName == "./spec.dump" })
@@ -49,7 +49,7 @@ struct CheckpointArchiveTests {
   }
 
   @Test("symlinks that stay inside the root are accepted")
-  func acceptsContainedSymlinks() throws {
+  func acceptsContainedSymlinks() async throws {
     let archive = try build { tar in
       try tar.symlink("checkpoint/config-link", to: "../config.dump")
       try tar.symlink("checkpoint/self", to: "./inventory.img")
@@ -65,7 +65,7 @@ struct CheckpointArchiveTests {
       ("checkpoint/../../evil", "nested parent directory"),
       ("/etc/cron.d/evil", "absolute path"),
     ])
-  func refusesUnsafePaths(name: String, _ why: String) throws {
+  func refusesUnsafePaths(name: String, _ why: String) async throws {
     let error = try refusal { tar in try tar.file(name, text: "x") }
     #expect(error.code == .unsafeArchive)
     #expect(error.entry == name)
@@ -83,7 +83,7 @@ struct CheckpointArchiveTests {
       ("fifo", "checkpoint/pipe", .special("6")),
       ("unknown type", "checkpoint/sparse", .special("S")),
     ])
-  func refusesUnsafeKinds(_ why: String, name: String, entry: UnsafeEntry) throws {
+  func refusesUnsafeKinds(_ why: String, name: String, entry: UnsafeEntry) async throws {
     let error = try refusal { tar in
       switch entry {
       case .symlink(let target): try tar.symlink(name, to: target)
@@ -99,7 +99,7 @@ struct CheckpointArchiveTests {
   }
 
   @Test("writing through a symlink and climbing out of one are refused")
-  func refusesSymlinkTricks() throws {
+  func refusesSymlinkTricks() async throws {
     let through = try refusal { tar in
       try tar.symlink("etc", to: "checkpoint")
       try tar.file("etc/passwd", text: "x")
@@ -114,7 +114,7 @@ struct CheckpointArchiveTests {
   }
 
   @Test("an archive without spec.dump is not a checkpoint archive")
-  func refusesMissingSpec() throws {
+  func refusesMissingSpec() async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let tar = try TarBuilder(path: directory.file("a.tar"))
@@ -127,7 +127,7 @@ struct CheckpointArchiveTests {
   }
 
   @Test("corrupt and truncated archives are refused as malformed")
-  func refusesMalformed() throws {
+  func refusesMalformed() async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     let good = try TarBuilder(path: directory.file("good.tar"))
@@ -153,7 +153,7 @@ struct CheckpointArchiveTests {
   }
 
   @Test("unreadable config.dump is reported as invalid metadata naming the file")
-  func refusesBadJSON() throws {
+  func refusesBadJSON() async throws {
     let error = try refusal(basics: false) { tar in
       try tar.file("config.dump", text: "{not json")
       try tar.file("spec.dump", text: "{}")
@@ -163,7 +163,7 @@ struct CheckpointArchiveTests {
   }
 
   @Test("containerd-style metadata is read from the io.kubernetes.cri annotations")
-  func containerdMetadata() throws {
+  func containerdMetadata() async throws {
     let config =
       #"{"name":"app","rootfsImageRef":"docker.io/library/nginx@sha256:aa","checkpointedTime":"2025-01-02T03:04:05Z","restored":false}"#
     let spec =

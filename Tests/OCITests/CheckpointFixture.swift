@@ -24,7 +24,7 @@ struct CheckpointFixture {
   /// Builds the directory and archive in `directory`. `format` is a GNU tar `--format` value;
   /// `longNames` adds an entry whose path needs ustar's prefix, a GNU long name or a pax record;
   /// `pagesSize` overrides the size of `checkpoint/pages-1.img` (half zeros, half pseudo-random).
-  init(in directory: TemporaryDirectory, format: String = "gnu", longNames: Bool = false, pagesSize: Int? = nil) throws {
+  init(in directory: TemporaryDirectory, format: String = "gnu", longNames: Bool = false, pagesSize: Int? = nil) async throws {
     sourceDirectory = directory.file("source")
     archive = directory.file("checkpoint.tar")
     let listing = String(decoding: try Self.fixture("crio-archive.list.txt"), as: UTF8.self)
@@ -63,7 +63,7 @@ struct CheckpointFixture {
       files.append(Self.longName)
     }
     self.files = files
-    try Shell.run(
+    try await Shell.run(
       [
         "tar", "--format=\(format)", "--numeric-owner", "--owner=0", "--group=0", "--mtime=2023-11-14 22:13:00",
         "--no-recursion", "-C", sourceDirectory, "-cf", archive,

@@ -15,7 +15,7 @@ struct CheckpointImageTests {
     migrationID: "mig-0001", created: Date(timeIntervalSince1970: 1_700_000_100))
 
   @Test("the config has the platform, the layer's diffID, history and an empty config")
-  func config() throws {
+  func config() async throws {
     let image = CheckpointImage(spec: Self.spec, layer: Self.layer)
     let config = try #require(try JSONSerialization.jsonObject(with: Data(image.config)) as? [String: Any])
     #expect(config["architecture"] as? String == "amd64")
@@ -33,7 +33,7 @@ struct CheckpointImageTests {
   }
 
   @Test("the manifest is OCI, has one layer and both runtimes' checkpoint annotations")
-  func manifest() throws {
+  func manifest() async throws {
     let image = CheckpointImage(spec: Self.spec, layer: Self.layer)
     let manifest = try #require(try JSONSerialization.jsonObject(with: Data(image.manifest)) as? [String: Any])
     #expect(manifest["schemaVersion"] as? Int == 2)
@@ -62,7 +62,7 @@ struct CheckpointImageTests {
   }
 
   @Test("the manifest has the same shape as the one buildah wrote in the tutorial")
-  func matchesBuildahShape() throws {
+  func matchesBuildahShape() async throws {
     let reference = try #require(
       try JSONSerialization.jsonObject(with: CheckpointFixture.fixture("buildah-tutorial.manifest.json")) as? [String: Any])
     let image = CheckpointImage(spec: Self.spec, layer: Self.layer)

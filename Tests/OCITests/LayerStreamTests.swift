@@ -28,10 +28,10 @@ struct Codec: Sendable, CustomTestStringConvertible {
 @Suite("Layer streaming")
 struct LayerStreamTests {
   @Test("the layer decompresses to the archive; diffID is sha256sum of the archive, digest of the output", arguments: Codec.all)
-  func roundTrip(codec: Codec) throws {
+  func roundTrip(codec: Codec) async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let fixture = try CheckpointFixture(in: directory, pagesSize: 3 << 20)
+    let fixture = try await CheckpointFixture(in: directory, pagesSize: 3 << 20)
     let stream = try LayerStream(archive: fixture.archive, compression: codec.compression, gzipEngine: codec.engine)
     let layer = directory.file("layer")
     try drain(stream, to: layer, bufferSize: 256 * 1024 + 3)
@@ -39,8 +39,8 @@ struct LayerStreamTests {
 
     let archiveSize = try FileManager.default.attributesOfItem(atPath: fixture.archive)[.size] as! Int
     let layerSize = try FileManager.default.attributesOfItem(atPath: layer)[.size] as! Int
-    #expect(digests.diffID == (try Shell.sha256sum(fixture.archive)))
-    #expect(digests.digest == (try Shell.sha256sum(layer)))
+    #expect(digests.diffID == (try await Shell.sha256sum(fixture.archive)))
+    #expect(digests.digest == (try await Shell.sha256sum(layer)))
     #expect(digests.size == Int64(layerSize))
     #expect(digests.uncompressedSize == Int64(archiveSize))
     #expect(digests.mediaType == codec.compression.layerMediaType)
@@ -50,15 +50,15 @@ struct LayerStreamTests {
       #expect(layerSize < archiveSize)
     }
     let restored = directory.file("restored.tar")
-    try Shell.run(codec.decompressCommand(layer), outputPath: restored)
-    #expect(try Shell.sha256sum(restored) == digests.diffID)
+    try await Shell.run(codec.decompressCommand(layer), outputPath: restored)
+    #expect(try await Shell.sha256sum(restored) == digests.diffID)
   }
 
   @Test("tiny read buffers, rewinding and compute() all give the same digests", arguments: Codec.all)
   func smallBuffersAndRewind(codec: Codec) async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let fixture = try CheckpointFixture(in: directory, pagesSize: 64 * 1024)
+    let fixture = try await CheckpointFixture(in: directory, pagesSize: 64 * 1024)
     let stream = try LayerStream(archive: fixture.archive, compression: codec.compression, gzipEngine: codec.engine)
     try drain(stream, to: directory.file("big-buffers"), bufferSize: 1 << 20)
     let first = try #require(stream.result)
@@ -71,7 +71,7 @@ struct LayerStreamTests {
     #expect(stream.result == nil)
     try drain(stream, to: directory.file("small-buffers"), bufferSize: 61)
     #expect(stream.result == first)
-    #expect(try Shell.sha256sum(directory.file("small-buffers")) == first.digest)
+    #expect(try await Shell.sha256sum(directory.file("small-buffers")) == first.digest)
 
     let computed = try LayerDigests.compute(archive: fixture.archive, compression: codec.compression, gzipEngine: codec.engine)
     #expect(computed == first)
@@ -81,7 +81,7 @@ struct LayerStreamTests {
   }
 
   @Test("an empty file streams to an empty-input layer")
-  func emptyFile() throws {
+  func emptyFile() async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     _ = FileManager.default.createFile(atPath: directory.file("empty"), contents: Data())
@@ -95,7 +95,7 @@ struct LayerStreamTests {
   }
 
   @Test("a missing archive is an io error naming the path")
-  func missingArchive() throws {
+  func missingArchive() async throws {
     let error = try #require(throws: ImageError.self) {
       try LayerStream(archive: "/nonexistent/podhop.tar", compression: .gzip)
     }
@@ -107,7 +107,7 @@ struct LayerStreamTests {
   func readsFromAnotherThread() async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let fixture = try CheckpointFixture(in: directory)
+    let fixture = try await CheckpointFixture(in: directory)
     let stream = try LayerStream(archive: fixture.archive, compression: .zstd)
     let total = await withCheckedContinuation { (continuation: CheckedContinuation<Int, Never>) in
       Thread.detachNewThread {

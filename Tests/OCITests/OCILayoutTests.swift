@@ -15,23 +15,23 @@ struct OCILayoutTests {
   func unpacksWithUmociAndSkopeo(compression: Compression) async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let fixture = try CheckpointFixture(in: directory, longNames: true)
+    let fixture = try await CheckpointFixture(in: directory, longNames: true)
     let layout = directory.file("layout")
     let result = try await ImageBuilder.buildLayout(
       archive: fixture.archive, spec: Self.spec, compression: compression, layoutDirectory: layout, tag: "ckpt")
-    #expect(result.layer.diffID == (try Shell.sha256sum(fixture.archive)))
+    #expect(result.layer.diffID == (try await Shell.sha256sum(fixture.archive)))
     #expect(result.layer.mediaType == compression.layerMediaType)
-    #expect(try Shell.sha256sum(layout + "/blobs/sha256/" + result.layer.digest.dropFirst(7)) == result.layer.digest)
+    #expect(try await Shell.sha256sum(layout + "/blobs/sha256/" + result.layer.digest.dropFirst(7)) == result.layer.digest)
 
     // umoci 0.4.7 predates zstd layers; for those, skopeo (containers/image, which CRI-O uses)
     // decompresses and re-digests the layer while copying it to a gzip layout for umoci.
     var unpackable = layout
     if compression == .zstd {
       unpackable = directory.file("layout-gzip")
-      try Shell.run(["skopeo", "copy", "--dest-compress-format", "gzip", "oci:\(layout):ckpt", "oci:\(unpackable):ckpt"])
+      try await Shell.run(["skopeo", "copy", "--dest-compress-format", "gzip", "oci:\(layout):ckpt", "oci:\(unpackable):ckpt"])
     }
     let bundle = directory.file("bundle")
-    try Shell.run(["umoci", "unpack", "--rootless", "--image", unpackable + ":ckpt", bundle])
+    try await Shell.run(["umoci", "unpack", "--rootless", "--image", unpackable + ":ckpt", bundle])
     for file in fixture.files + ["config.dump", "spec.dump", "bind.mounts"] {
       let original = try Data(contentsOf: URL(fileURLWithPath: fixture.sourceDirectory + "/" + file))
       let unpacked = try Data(contentsOf: URL(fileURLWithPath: bundle + "/rootfs/" + file))
@@ -41,8 +41,8 @@ struct OCILayoutTests {
     #expect(
       FileManager.default.fileExists(atPath: bundle + "/rootfs/checkpoint", isDirectory: &isDirectory) && isDirectory.boolValue)
 
-    let raw = try Shell.run(["skopeo", "inspect", "--raw", "oci:\(layout):ckpt"])
-    #expect("sha256:" + sha256Hex(raw) == result.manifestDigest)
+    let raw = try await Shell.run(["skopeo", "inspect", "--raw", "oci:\(layout):ckpt"])
+    #expect("sha256:" + (await sha256Hex(raw)) == result.manifestDigest)
     let manifest = try #require(try JSONSerialization.jsonObject(with: raw) as? [String: Any])
     #expect(manifest["mediaType"] as? String == "application/vnd.oci.image.manifest.v1+json")
     let annotations = try #require(manifest["annotations"] as? [String: String])
@@ -50,7 +50,7 @@ struct OCILayoutTests {
     #expect(annotations["org.criu.checkpoint.container.name"] == "counter")
     #expect(annotations == result.annotations)
 
-    let config = try Shell.run(["skopeo", "inspect", "--config", "--raw", "oci:\(layout):ckpt"])
+    let config = try await Shell.run(["skopeo", "inspect", "--config", "--raw", "oci:\(layout):ckpt"])
     let rootfs = try #require((try JSONSerialization.jsonObject(with: config) as? [String: Any])?["rootfs"] as? [String: Any])
     #expect(rootfs["diff_ids"] as? [String] == [result.layer.diffID])
   }
@@ -59,7 +59,7 @@ struct OCILayoutTests {
   func deterministicAndIdempotent() async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let fixture = try CheckpointFixture(in: directory)
+    let fixture = try await CheckpointFixture(in: directory)
     let layout = directory.file("layout")
     let first = try await ImageBuilder.buildLayout(
       archive: fixture.archive, spec: Self.spec, compression: .gzip, layoutDirectory: layout, tag: "v1")
@@ -87,14 +87,14 @@ struct OCILayoutTests {
   func secondTag() async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let fixture = try CheckpointFixture(in: directory)
+    let fixture = try await CheckpointFixture(in: directory)
     let layout = directory.file("layout")
     _ = try await ImageBuilder.buildLayout(
       archive: fixture.archive, spec: Self.spec, compression: .none, layoutDirectory: layout, tag: "a")
     _ = try await ImageBuilder.buildLayout(
       archive: fixture.archive, spec: Self.spec, compression: .zstd, layoutDirectory: layout, tag: "b")
-    try Shell.run(["skopeo", "inspect", "--raw", "oci:\(layout):a"])
-    try Shell.run(["skopeo", "inspect", "--raw", "oci:\(layout):b"])
+    try await Shell.run(["skopeo", "inspect", "--raw", "oci:\(layout):a"])
+    try await Shell.run(["skopeo", "inspect", "--raw", "oci:\(layout):b"])
   }
 
   @Test("an unsafe archive is refused before anything is written")
@@ -113,10 +113,10 @@ struct OCILayoutTests {
   }
 }
 
-func sha256Hex(_ data: Data) -> String {
+func sha256Hex(_ data: Data) async -> String {
   // The test target does not link Crypto directly; sha256sum is the independent check anyway.
   let path = FileManager.default.temporaryDirectory.appendingPathComponent("podhop-hash-\(UUID().uuidString)").path
   defer { try? FileManager.default.removeItem(atPath: path) }
   try? data.write(to: URL(fileURLWithPath: path))
-  return (try? Shell.sha256sum(path)).map { String($0.dropFirst(7)) } ?? ""
+  return (try? await Shell.sha256sum(path)).map { String($0.dropFirst(7)) } ?? ""
 }

@@ -17,7 +17,9 @@ struct WorkerPoolTests {
     let job = try await harness.create()
     let done = try await harness.waitFor(job.id) { $0.state == .succeeded }
     #expect(done.state == .succeeded && done.checkpoint == archive)
-    #expect(done.stages.allSatisfy { $0.state == .succeeded && $0.attempts == 1 })
+    #expect(
+      done.stages.allSatisfy { $0.state == .succeeded && $0.attempts == 1 },
+      "\(done.stages.map { "\($0.name):\($0.state):\($0.attempts)" })")
     #expect(try await harness.eventTypes(job.id).filter { $0 == .stageSucceeded }.count == 6)
   }
 

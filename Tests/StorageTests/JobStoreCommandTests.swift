@@ -46,7 +46,7 @@ struct JobStoreCommandTests {
   func retry() async throws {
     let job = try await create("a")
     _ = try await store.lease(owner: "w", duration: .seconds(30), nodeLimit: nil)
-    _ = try await store.completeStage(job.id, owner: "w", output: .none)
+    _ = try await store.completeStage(job.id, owner: "w", output: .none, leaseDuration: .seconds(30))
     _ = try await store.recordFailure(job.id, owner: "w", message: "boom", retryable: false, retryAt: nil)
     guard case .queued(let queued) = try await store.retry(job.id, requestedBy: "op") else { Issue.record("retry"); return }
     #expect(queued.state == .queued && queued.stage == .checkpoint && queued.attempt == 0 && queued.error == nil)

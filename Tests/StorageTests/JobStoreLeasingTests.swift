@@ -50,13 +50,14 @@ struct JobStoreLeasingTests {
     let leased = try #require(try await store.lease(owner: "w", duration: .seconds(30), nodeLimit: nil))
     #expect(leased.id == job.id && leased.state == .running && leased.attempt == 1 && leased.stages[0].state == .running)
     time.advance(by: 2)
-    _ = try #require(try await store.completeStage(job.id, owner: "w", output: .none))
+    _ = try #require(try await store.completeStage(job.id, owner: "w", output: .none, leaseDuration: .seconds(30)))
     let output = StageOutput(checkpoint: CheckpointArchive(archive: "/var/lib/kubelet/checkpoints/x.tar", sizeBytes: 42))
-    let afterCheckpoint = try #require(try await store.completeStage(job.id, owner: "w", output: output))
+    let afterCheckpoint = try #require(
+      try await store.completeStage(job.id, owner: "w", output: output, leaseDuration: .seconds(30)))
     #expect(afterCheckpoint.stage == .build && afterCheckpoint.attempt == 1)
     #expect(afterCheckpoint.checkpoint == output.checkpoint)
     #expect(afterCheckpoint.stages[0].state == .succeeded && afterCheckpoint.stages[0].durationSeconds == 2)
-    #expect(try await store.completeStage(job.id, owner: "someone-else", output: .none) == nil)
+    #expect(try await store.completeStage(job.id, owner: "someone-else", output: .none, leaseDuration: .seconds(30)) == nil)
   }
 
   @Test("the last stage's completion makes the job succeed")
@@ -64,7 +65,9 @@ struct JobStoreLeasingTests {
     let job = try await create("a")
     _ = try await store.lease(owner: "w", duration: .seconds(30), nodeLimit: nil)
     var current: MigrationJob?
-    for _ in Stage.allCases { current = try await store.completeStage(job.id, owner: "w", output: .none) }
+    for _ in Stage.allCases {
+      current = try await store.completeStage(job.id, owner: "w", output: .none, leaseDuration: .seconds(30))
+    }
     #expect(current?.state == .succeeded && current?.finishedAt != nil)
     #expect(current?.stages.allSatisfy { $0.state == .succeeded } == true)
     let types = try #require(try await store.events(job.id)).map(\.type)
@@ -137,5 +140,26 @@ struct JobStoreLeasingTests {
         .created, .stageStarted, .attemptStarted, .attemptFailed, .retryScheduled, .attemptStarted, .attemptFailed, .stageFailed,
         .failed,
       ])
+  }
+}
+
+@Suite("Job store: lease renewal")
+struct JobStoreLeaseRenewalTests {
+  @Test("completing a stage renews the lease, so a job of many short stages is not rescued mid-run")
+  func completingRenews() async throws {
+    let directory = try TemporaryDirectory()
+    let time = ManualTimeSource()
+    let store = try JobStore(path: directory.file("podhop.db"), time: time)
+    guard
+      case .created(let job) = try await store.create(Fixtures.request(), requestedBy: "t", trigger: .api, render: { _ in [] })
+    else { Issue.record("not created"); return }
+    _ = try await store.lease(owner: "w", duration: .seconds(10), nodeLimit: nil)
+    for _ in 0..<3 {
+      time.advance(by: 6)  // each stage short, together longer than the lease
+      _ = try #require(try await store.completeStage(job.id, owner: "w", output: .none, leaseDuration: .seconds(10)))
+    }
+    #expect(try await store.rescueExpiredLeases(maxAttempts: 5).isEmpty)
+    #expect(try await store.job(job.id)?.stages.allSatisfy { $0.attempts <= 1 } == true)
+    directory.remove()
   }
 }

@@ -1,0 +1,22 @@
+import OCI
+
+/// The settings of the Kubernetes and image stages, as given to `podhop serve`.
+public struct StageConfiguration: Sendable {
+  /// Kubeconfig path; nil means $KUBECONFIG, then in-cluster.
+  public var kubeconfig: String?
+  public var checkpointDirectory: String?
+  public var registry: String?
+  public var registryAuthFile: String?
+  public var registryCAFile: String?
+  public var insecureRegistries: Set<String> = []
+  public var compression: Compression = .none
+  /// `proxy` (through the API server) or `kubelet` (direct, on `kubeletPort`).
+  public var checkpointVia = "proxy"
+  public var kubeletPort = 10250
+  public var kubeletCAFile: String?
+  public var checkpointTimeout: Duration = .seconds(300)
+  public var restoreTimeout: Duration = .seconds(300)
+  public var pullSecret: String?
+
+  public init() {}
+}
