@@ -25,19 +25,8 @@ done
 work=$(mktemp -d "${TMPDIR:-/tmp}/podhop-bench-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# A checkpoint archive shaped like the kubelet's (entries at the root, checkpoint/ with pages).
-src="$work/src"
-mkdir -p "$src/checkpoint"
-printf '{"name":"k8s_bench_bench-0_default_00000000-0000-0000-0000-000000000000_0","rootfsImageName":"docker.io/library/busybox:latest","runtime":"runc"}' >"$src/config.dump"
-printf '{"annotations":{"io.container.manager":"cri-o","io.kubernetes.container.name":"bench","io.kubernetes.pod.name":"bench-0","io.kubernetes.pod.namespace":"default"}}' >"$src/spec.dump"
-printf '[]' >"$src/bind.mounts"
-printf 'inventory' >"$src/checkpoint/inventory.img"
-half=$((size_mib / 2))
-head -c "$((half * 1024 * 1024))" /dev/zero >"$src/checkpoint/pages-1.img"
-head -c "$(((size_mib - half) * 1024 * 1024))" /dev/urandom >"$src/checkpoint/pages-2.img"
 archive="$work/checkpoint.tar"
-tar --format=gnu --numeric-owner --owner=0 --group=0 -C "$src" -cf "$archive" config.dump spec.dump bind.mounts checkpoint
-rm -rf "$src"
+"$(dirname "$0")/make-archive.sh" "$size_mib" "$archive"
 bytes=$(stat -c %s "$archive")
 cat "$archive" >/dev/null  # page cache warm: measure CPU, not the first disk read
 echo "archive: $bytes bytes ($(sha256sum "$archive" | cut -c1-16)…), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -155,7 +155,7 @@ extension ServeConfiguration {
       c.stages.insecureRegistries.formUnion(v.split(separator: ",").map(String.init))
     },
     Setting(
-      flag: "--compression", environment: "PODHOP_COMPRESSION", placeholder: "KIND", defaultValue: "none",
+      flag: "--compression", environment: "PODHOP_COMPRESSION", placeholder: "KIND", defaultValue: "gzip",
       help: "Checkpoint image layer compression: none, gzip or zstd (see bench/README.md)."
     ) { c, v throws(ConfigurationError) in
       guard let compression = Compression(rawValue: v) else {

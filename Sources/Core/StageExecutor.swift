@@ -57,6 +57,12 @@ public struct StageArtifacts: Sendable, Equatable {
     self.baseImage = baseImage
     self.builtImage = builtImage
   }
+
+  /// These artifacts with what `newer` set replacing them, as the store merges a stage's output.
+  public func merging(_ newer: StageArtifacts) -> StageArtifacts {
+    StageArtifacts(
+      sourcePod: newer.sourcePod ?? sourcePod, baseImage: newer.baseImage ?? baseImage, builtImage: newer.builtImage ?? builtImage)
+  }
 }
 
 /// A built checkpoint image: manifest and config bytes, and the layer they describe.

@@ -1,12 +1,17 @@
 import Crypto
 
 /// The single-threaded engine behind ``LayerStream``: reads the archive, hashes it (diffID),
-/// compresses it into the caller's buffer and hashes the result (digest).
+/// compresses it and hashes the result (digest).
 ///
-/// Memory is fixed: one 1 MiB input buffer (compressed layers only) plus the compressor's own
-/// state (ISA-L ~0.5 MiB, zlib ~0.3 MiB, zstd level 3 ~3 MiB), whatever the archive's size.
-/// Ownership: the input buffer is allocated in `init` and freed in `deinit`; the file and the
-/// compressor free their own C resources.
+/// The compressor always writes into an internal output buffer of fixed size, and reads are
+/// served from it: ISA-L's bitstream depends on how much output room each call gets, so writing
+/// straight into callers' buffers made the bytes, and the digest, depend on the reader (the
+/// build pass and the upload pass read with different sizes).
+///
+/// Memory is fixed: 1 MiB input and 1 MiB output buffers (compressed layers only) plus the
+/// compressor's own state (ISA-L ~0.5 MiB, zlib ~0.3 MiB, zstd level 3 ~3 MiB), whatever the
+/// archive's size. Ownership: both buffers are allocated in `init` and freed in `deinit`; the
+/// file and the compressor free their own C resources.
 struct LayerEncoder: ~Copyable {
   static let inputBufferSize = 1 << 20
 
@@ -17,6 +22,10 @@ struct LayerEncoder: ~Copyable {
   private let expectedSize: Int64
   private var compressor: (any LayerCompressor)?
   private let input: UnsafeMutableRawBufferPointer
+  private let output: UnsafeMutableRawBufferPointer
+  /// Compressed bytes in `output` not yet handed to a reader.
+  private var outputStart = 0
+  private var outputEnd = 0
   private var inputStart = 0
   private var inputEnd = 0
   private var inputEnded = false
@@ -42,12 +51,14 @@ struct LayerEncoder: ~Copyable {
     self.compressor = compressor
     // `.none` reads straight into the caller's buffer and needs no input buffer.
     input = .allocate(byteCount: compression == .none ? 0 : Self.inputBufferSize, alignment: 64)
+    output = .allocate(byteCount: compression == .none ? 0 : Self.inputBufferSize, alignment: 64)
     archiveHasher = SHA256()
     layerHasher = SHA256()
   }
 
   deinit {
     input.deallocate()
+    output.deallocate()
   }
 
   /// Starts over from the first byte, with fresh hashers and compressor.
@@ -56,6 +67,8 @@ struct LayerEncoder: ~Copyable {
     compressor = try makeCompressor(compression, gzipEngine: gzipEngine)
     inputStart = 0
     inputEnd = 0
+    outputStart = 0
+    outputEnd = 0
     inputEnded = false
     compressionDone = false
     archiveHasher = SHA256()
@@ -70,11 +83,22 @@ struct LayerEncoder: ~Copyable {
   mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(ImageError) -> Int {
     precondition(buffer.count > 0, "LayerStream.read needs a non-empty buffer: 0 means end of layer")
     if result != nil { return 0 }
-    guard let compressor else { return try readUncompressed(into: buffer) }
-    if compressionDone {
-      try finish()
-      return 0
+    guard compressor != nil else { return try readUncompressed(into: buffer) }
+    if outputStart == outputEnd {
+      guard try compressMore() else {
+        try finish()
+        return 0
+      }
     }
+    let count = min(buffer.count, outputEnd - outputStart)
+    buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: output[outputStart..<outputStart + count]))
+    outputStart += count
+    return count
+  }
+
+  /// Refills `output` with the next compressed bytes; false once the compressed stream ended.
+  private mutating func compressMore() throws(ImageError) -> Bool {
+    guard let compressor, !compressionDone else { return false }
     var idleRounds = 0
     while true {
       if inputStart == inputEnd && !inputEnded {
@@ -90,18 +114,17 @@ struct LayerEncoder: ~Copyable {
         }
       }
       let window = UnsafeRawBufferPointer(rebasing: input[inputStart..<inputEnd])
-      let step = try compressor.compress(input: window, output: buffer, finish: inputEnded)
+      let step = try compressor.compress(input: window, output: output, finish: inputEnded)
       inputStart += step.consumed
-      if step.produced > 0 {
-        layerHasher!.update(UnsafeRawBufferPointer(rebasing: buffer[..<step.produced]))
-        layerBytes += Int64(step.produced)
-      }
       if step.done { compressionDone = true }
-      if step.produced > 0 { return step.produced }
-      if step.done {
-        try finish()
-        return 0
+      if step.produced > 0 {
+        layerHasher!.update(UnsafeRawBufferPointer(rebasing: output[..<step.produced]))
+        layerBytes += Int64(step.produced)
+        outputStart = 0
+        outputEnd = step.produced
+        return true
       }
+      if step.done { return false }
       // No output yet: the compressor buffered the input and wants more. Anything else that
       // repeats without progress is a compressor bug; fail rather than spin.
       if step.consumed == 0 && (inputStart < inputEnd || inputEnded) {

@@ -29,9 +29,16 @@ struct JobRun {
     pool.running.withLock { $0[job.id] = WorkerPool.RunningJob(wake: wake) }
     defer { pool.running.withLock { _ = $0.removeValue(forKey: job.id) } }
     var current = job
+    // Read once per lease; later stages get earlier outputs merged in memory, as the store does.
+    var artifacts: StageArtifacts
+    do { artifacts = try await pool.store.artifacts(job.id) } catch {
+      pool.logger.error("could not read the job's artifacts; the lease will expire and the job be rescued", meta(job, ["error": String(describing: error)]))
+      return
+    }
     while current.state == .running {
       let started = ContinuousClock.now
-      let outcome = await attempt(current, wake: wake)
+      let outcome = await attempt(current, artifacts: artifacts, wake: wake)
+      if case .succeeded(let output) = outcome { artifacts = artifacts.merging(output.artifacts) }
       let seconds = (ContinuousClock.now - started) / .seconds(1)
       let result: String
       switch outcome {
@@ -55,7 +62,7 @@ struct JobRun {
   }
 
   /// Runs the stage with a heartbeat beside it; whichever decides first ends the attempt.
-  private func attempt(_ job: MigrationJob, wake: Signal) async -> Outcome {
+  private func attempt(_ job: MigrationJob, artifacts: StageArtifacts, wake: Signal) async -> Outcome {
     guard let executor = pool.executors[job.stage] else {
       let reason = pool.configuration.stagesUnavailableReason.map { "this podhop is not configured to run stages: \($0)" }
       return .failed(.terminal(reason ?? "this podhop has no implementation of the \(job.stage.rawValue) stage"))
@@ -64,7 +71,6 @@ struct JobRun {
     return await withTaskGroup(of: Outcome?.self) { group in
       group.addTask {
         do {
-          let artifacts = try await pool.store.artifacts(job.id)
           return .succeeded(try await executor.execute(job, artifacts: artifacts))
         } catch let error as StageError {
           return .failed(error)

@@ -1,5 +1,4 @@
 import Core
-import Foundation
 import Kubernetes
 import OCI
 
@@ -25,21 +24,13 @@ public struct BuildStage: StageExecutor {
       throw StageError.from(error, while: "reading node \(sourceNode)")
     }
     do {
-      let inspected = try await ImageBuilder.inspect(archive: local)
-      var spec = CheckpointImageSpec(
-        metadata: inspected.metadata, containerName: container, migrationID: job.id.rawValue, created: Date())
-      spec.os = node.operatingSystem
-      spec.architecture = node.architecture  // Kubernetes and OCI both use GOARCH names
-      let layer = try await ImageBuilder.computeDigests(archive: local, compression: settings.compression)
-      let image = CheckpointImage(spec: spec, layer: layer)
-      let built = BuiltImage(
-        manifest: image.manifest, config: image.config, layerDigest: layer.digest, layerSize: layer.size,
-        layerMediaType: layer.mediaType, compression: settings.compression.rawValue)
-      let baseImage = inspected.metadata.rootfsImageName ?? inspected.metadata.rootfsImage
+      let (built, baseImage) = try await CheckpointImagePublisher.describe(
+        archive: local, container: container, migrationID: job.id.rawValue, os: node.operatingSystem,
+        architecture: node.architecture,  // Kubernetes and OCI both use GOARCH names
+        compression: settings.compression)
       return StageOutput(artifacts: StageArtifacts(baseImage: baseImage, builtImage: built))
     } catch {
-      throw error.code == .io
-        ? StageError.retryable("building the image: \(error)") : StageError.terminal("building the image: \(error)")
+      throw error.code == .io ? StageError.retryable("building the image: \(error)") : StageError.terminal("building the image: \(error)")
     }
   }
 }

@@ -1,6 +1,4 @@
 import Core
-import Crypto
-import HTTPClient
 import OCI
 import Registry
 
@@ -25,48 +23,20 @@ public struct PushStage: StageExecutor {
     guard let built = artifacts.builtImage, let archive = job.checkpoint?.archive, let container = job.source.container else {
       throw StageError.terminal("the build stage recorded no image; retry the migration from build")
     }
-    guard let compression = Compression(rawValue: built.compression) else {
-      throw StageError.terminal("the build stage recorded an unknown compression \(built.compression)")
-    }
     let local = try CheckpointLocation(settings: settings).localFile(forKubeletPath: archive, job: job, container: container)
     let repositoryName = Self.repository(registry: settings.registry, job: job)
     let tag = "podhop-\(job.id.rawValue)"
     do {
       let reference = try RegistryReference.parse("\(repositoryName):\(tag)")
-      let config = built.config
-      try await registry.pushBlob(
-        reference,
-        BlobUpload(
-          digest: "sha256:" + SHA256.hexDigest(config), size: Int64(config.count), mediaType: CheckpointImage.configMediaType,
-          open: { ByteBodySource(config) }),
-        progress: nil)
-      try await registry.pushBlob(
-        reference,
-        BlobUpload(
-          digest: built.layerDigest, size: built.layerSize, mediaType: built.layerMediaType,
-          open: { try LayerBodySource(archive: local, compression: compression) }),
-        progress: nil)
-      let digest = try await registry.pushManifest(
-        reference, manifest: built.manifest, mediaType: CheckpointImage.manifestMediaType)
+      let digest = try await CheckpointImagePublisher(registry: registry).publish(built, archive: local, to: reference)
       return StageOutput(image: ImageReference(repository: repositoryName, reference: tag, digest: digest))
     } catch let error as RegistryError {
       let message = "pushing to \(repositoryName): \(error)"
       if let after = error.retryAfter { throw StageError(.retry(after: after), message) }
       throw error.isRetryable ? StageError.retryable(message) : StageError.terminal(message)
+    } catch let error as ImageError {
+      let message = "pushing to \(repositoryName): \(error)"
+      throw error.code == .io ? StageError.retryable(message) : StageError.terminal(message)
     }
   }
-}
-
-/// The layer's bytes for an upload, produced from the archive as the build stage described
-/// them (the registry checks the digest).
-final class LayerBodySource: BodySource {
-  private let stream: LayerStream
-
-  init(archive: String, compression: Compression) throws {
-    stream = try LayerStream(archive: archive, compression: compression)
-  }
-
-  func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try stream.read(into: buffer) }
-
-  func rewind() throws { try stream.rewind() }
 }

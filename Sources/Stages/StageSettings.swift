@@ -20,7 +20,7 @@ public struct StageSettings: Sendable {
   public var localCheckpointDirectory: String
   /// `host:port/prefix` under which checkpoint images are pushed.
   public var registry: String
-  public var compression: Compression = .none
+  public var compression: Compression = .gzip
   public var restoreTimeout: Duration = .seconds(300)
   /// An image pull secret in the pod's namespace added to restore pods (for the registry).
   public var pullSecret: String?

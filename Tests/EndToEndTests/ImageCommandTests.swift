@@ -72,6 +72,26 @@ struct ImageCommandTests {
     #expect(stderr.contains("../escape"))
   }
 
+  @Test(
+    "pushes to a real registry with the layer compressed on the way; skopeo reads the manifest back by digest",
+    arguments: ["gzip", "zstd"])
+  func push(compression: String) async throws {
+    let registry = try await RegistryProcess.start(.plainHTTP)
+    let archive = try await makeArchive("checkpoint.tar")
+    let (code, stdout, stderr) = try await run(
+      PodhopProcess.executable,
+      ["image", "push", archive, "\(registry.address)/ops/counter:t1", "--compression", compression, "--insecure-registry", registry.address])
+    #expect(code == 0, "\(stderr)")
+    let summary = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
+    let digest = try #require(summary["manifestDigest"] as? String)
+    let raw = try await runTool("/usr/bin/skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(registry.address)/ops/counter@\(digest)"])
+    let manifest = try #require(try JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any])
+    let layer = try #require((manifest["layers"] as? [[String: Any]])?.first)
+    #expect(layer["mediaType"] as? String == "application/vnd.oci.image.layer.v1.tar+\(compression)")
+    #expect((manifest["annotations"] as? [String: String])?["org.criu.checkpoint.container.name"] == "counter")
+    await registry.stop()
+  }
+
   @Test("bad usage exits 2 and says what is missing")
   func usage() async throws {
     let (code, _, stderr) = try await run(PodhopProcess.executable, ["image", "build", "--compression", "brotli"])

@@ -134,3 +134,24 @@ struct LayerStreamTests {
     }
   }
 }
+
+@Suite("Layer bytes do not depend on the reader")
+struct LayerStreamReaderIndependenceTests {
+  @Test(
+    "the same archive gives the same layer digest whatever buffer size reads it",
+    arguments: [(Compression.gzip, GzipEngine.isal), (.gzip, .zlib), (.zstd, .isal)])
+  func readerSizes(compression: Compression, engine: GzipEngine) async throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let fixture = try await CheckpointFixture(in: directory, pagesSize: 3 << 20)
+    let expected = try LayerDigests.compute(archive: fixture.archive, compression: compression, gzipEngine: engine)
+    // curl asks for its upload buffer size (64 KiB to 512 KiB); 61 bytes is the extreme case.
+    for size in [61, 16 << 10, 64 << 10, 512 << 10, 4 << 20] {
+      let stream = try LayerStream(archive: fixture.archive, compression: compression, gzipEngine: engine)
+      let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+      defer { buffer.deallocate() }
+      while try stream.read(into: buffer) > 0 {}
+      #expect(stream.result?.digest == expected.digest, "read with \(size)-byte buffers")
+    }
+  }
+}
