@@ -84,12 +84,12 @@ extension APIHandler {
   }
 
   /// Refuses changes while shutting down, and callers over their rate.
-  private func admitChange(_ request: HTTPRequest, _ principal: Principal) throws(Problem) {
+  func admitChange(_ request: HTTPRequest, _ principal: Principal) throws(Problem) {
     if isDraining { throw Problem.unavailable("podhop is shutting down; retry against the new instance", retryAfter: 5) }
     if let wait = rateLimiter.acquire(principal.name) { throw Problem.tooManyRequests(retryAfter: wait) }
   }
 
-  private func requireJSON(_ request: HTTPRequest) throws(Problem) {
+  func requireJSON(_ request: HTTPRequest) throws(Problem) {
     let type = request.headers["Content-Type"]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
     guard type == "application/json" else { throw Problem.unsupportedMediaType }
   }

@@ -28,9 +28,15 @@ public final class APIHandler: Sendable {
   let rateLimiter: RateLimiter
   let draining = Atomic<Bool>(false)
 
+  let preflight: PreflightCheck?
+
+  /// `preflight` runs the pre-flight checks for `POST /v1/preflight`; nil when no cluster is
+  /// configured (the route then answers 503).
   public init(
-    store: JobStore, pool: WorkerPool?, tokens: TokenFile, configuration: Configuration, logger: Logger, metrics: MetricsRegistry
+    store: JobStore, pool: WorkerPool?, tokens: TokenFile, configuration: Configuration, logger: Logger, metrics: MetricsRegistry,
+    preflight: PreflightCheck? = nil
   ) {
+    self.preflight = preflight
     self.store = store
     self.pool = pool
     self.tokens = tokens
@@ -137,6 +143,7 @@ public final class APIHandler: Sendable {
     case .createMigration: return try await createMigration(request, principal!)
     case .cancelMigration(let id): return try await cancel(id, request, principal!)
     case .retryMigration(let id): return try await retry(id, request, principal!)
+    case .preflight: return try await checkPreflight(request, principal!)
     case .health, .openAPI, .listMigrations, .getMigration, .migrationEvents:
       preconditionFailure("read-only routes are answered by respondNow")
     }
@@ -161,7 +168,7 @@ public final class APIHandler: Sendable {
       try requireNoQuery(request)
       guard let events = try store.blocking.events(id) else { throw Problem.notFound("no migration \(id)") }
       return json(200, JSONWriter.events(events))
-    case .ready, .metrics, .createMigration, .cancelMigration, .retryMigration:
+    case .ready, .metrics, .createMigration, .cancelMigration, .retryMigration, .preflight:
       preconditionFailure("only read-only routes are answered here")
     }
   }

@@ -43,15 +43,7 @@ extension JSONWriter {
       w.member("labels", job.labels)
       if let report = job.preflight {
         w.key("preflight")
-        w.array { a in
-          for check in report.checks {
-            a.object { c in
-              c.member("message", check.message)
-              c.member("name", check.name)
-              c.member("result", check.result.rawValue)
-            }
-          }
-        }
+        w.write(report)
       }
       w.member("requestedBy", job.requestedBy)
       if let pod = job.restoredPod {
@@ -82,6 +74,33 @@ extension JSONWriter {
       w.member("trigger", job.trigger.rawValue)
       w.member("updatedAt", job.updatedAt)
     }
+  }
+
+  /// A pre-flight report as an array of checks.
+  mutating func write(_ report: PreflightReport) {
+    array { a in
+      for check in report.checks {
+        a.object { c in
+          c.member("message", check.message)
+          c.member("name", check.name)
+          c.member("result", check.result.rawValue)
+        }
+      }
+    }
+  }
+
+  /// The answer of `POST /v1/preflight`.
+  static func preflight(_ result: PreflightResult) -> [UInt8] {
+    var writer = JSONWriter()
+    writer.object { w in
+      w.key("checks")
+      w.write(result.report)
+      w.member("container", result.container)
+      w.key("passed")
+      w.bool(result.report.passed)
+      w.member("sourceNode", result.sourceNode)
+    }
+    return writer.bytes
   }
 
   mutating func write(_ record: StageRecord) {

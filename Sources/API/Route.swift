@@ -4,7 +4,7 @@ import Core
 /// (also the `route` label in metrics); a test checks these against openapi.yaml.
 enum Route: Equatable {
   case health, ready, metrics, openAPI
-  case createMigration, listMigrations
+  case createMigration, listMigrations, preflight
   case getMigration(MigrationID), migrationEvents(MigrationID), cancelMigration(MigrationID), retryMigration(MigrationID)
 
   /// Method and OpenAPI path of every route, for the drift test and 405 answers.
@@ -12,6 +12,7 @@ enum Route: Equatable {
     ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"), ("GET", "/openapi.yaml"),
     ("POST", "/v1/migrations"), ("GET", "/v1/migrations"), ("GET", "/v1/migrations/{id}"),
     ("GET", "/v1/migrations/{id}/events"), ("POST", "/v1/migrations/{id}/cancel"), ("POST", "/v1/migrations/{id}/retry"),
+    ("POST", "/v1/preflight"),
   ]
 
   /// The outcome of matching a request.
@@ -51,6 +52,7 @@ enum Route: Equatable {
     case ("GET", "/metrics"): return .route(.metrics)
     case ("GET", "/openapi.yaml"): return .route(.openAPI)
     case ("POST", "/v1/migrations"): return .route(.createMigration)
+    case ("POST", "/v1/preflight"): return .route(.preflight)
     case ("GET", "/v1/migrations"): return .route(.listMigrations)
     case ("GET", "/v1/migrations/{id}"): return .route(.getMigration(id!))
     case ("GET", "/v1/migrations/{id}/events"): return .route(.migrationEvents(id!))
@@ -72,6 +74,7 @@ enum Route: Equatable {
     case .migrationEvents: "/v1/migrations/{id}/events"
     case .cancelMigration: "/v1/migrations/{id}/cancel"
     case .retryMigration: "/v1/migrations/{id}/retry"
+    case .preflight: "/v1/preflight"
     }
   }
 
@@ -80,7 +83,7 @@ enum Route: Equatable {
   var readsOnly: Bool {
     switch self {
     case .health, .openAPI, .listMigrations, .getMigration, .migrationEvents: true
-    case .ready, .metrics, .createMigration, .cancelMigration, .retryMigration: false
+    case .ready, .metrics, .createMigration, .cancelMigration, .retryMigration, .preflight: false
     }
   }
 
@@ -89,7 +92,7 @@ enum Route: Equatable {
     switch self {
     case .health, .ready, .metrics, .openAPI: nil
     case .listMigrations, .getMigration, .migrationEvents: .reader
-    case .createMigration, .cancelMigration, .retryMigration: .operator
+    case .createMigration, .cancelMigration, .retryMigration, .preflight: .operator
     }
   }
 }

@@ -64,7 +64,8 @@ enum ImageCommand {
         verb == "build"
         ? try await build(positional[0], options, compression)
         : try await push(positional[0], reference: positional[1], options, compression)
-      let json = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+      let json = try JSONSerialization.data(
+        withJSONObject: summary, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
       print(String(decoding: json, as: UTF8.self))
       return 0
     } catch let error as ConfigurationError {
@@ -74,13 +75,16 @@ enum ImageCommand {
     }
   }
 
-  private static func build(_ archive: String, _ options: [String: String], _ compression: Compression) async throws -> [String: Any] {
+  private static func build(_ archive: String, _ options: [String: String], _ compression: Compression) async throws -> [String:
+    Any]
+  {
     guard let layout = options["--oci-layout"] else { throw ConfigurationError("--oci-layout DIR is required") }
     let inspected = try await ImageBuilder.inspect(archive: archive)
     guard let container = options["--container"] ?? inspected.metadata.containerName else {
       throw ConfigurationError("the archive does not name its container; pass --container NAME")
     }
-    let spec = CheckpointImageSpec(metadata: inspected.metadata, containerName: container, migrationID: options["--migration"], created: Date())
+    let spec = CheckpointImageSpec(
+      metadata: inspected.metadata, containerName: container, migrationID: options["--migration"], created: Date())
     let result = try await ImageBuilder.buildLayout(
       archive: archive, spec: spec, compression: compression, layoutDirectory: layout, tag: options["--tag"] ?? "checkpoint")
     return [
@@ -94,11 +98,15 @@ enum ImageCommand {
   ) async throws -> [String: Any] {
     let reference = try RegistryReference.parse(text)
     var credentials: [String: RegistryCredentials] = [:]
-    if let file = options["--registry-auth-file"], let found = try RegistryCredentials.load(authFile: file, registry: reference.registry) {
+    if let file = options["--registry-auth-file"],
+      let found = try RegistryCredentials.load(authFile: file, registry: reference.registry)
+    {
       credentials[reference.registry] = found
     }
     let ca = try options["--registry-ca-file"].map { path -> [UInt8] in
-      guard let data = FileManager.default.contents(atPath: path) else { throw ConfigurationError("--registry-ca-file: cannot read \(path)") }
+      guard let data = FileManager.default.contents(atPath: path) else {
+        throw ConfigurationError("--registry-ca-file: cannot read \(path)")
+      }
       return Array(data)
     }
     let registry = RegistryClient(

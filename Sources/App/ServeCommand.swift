@@ -44,15 +44,19 @@ public enum ServeCommand {
     let metrics = MetricsRegistry()
     var poolConfiguration = configuration.pool
     var executors: [Stage: any StageExecutor] = [:]
+    var preflight: PreflightCheck?
     switch try StageCatalog.build(configuration.stages, environment: environment) {
-    case .ready(let ready): executors = ready
+    case .ready(let ready, let check):
+      executors = ready
+      preflight = check
     case .notConfigured(let reason):
       logger.warning("stages not configured; serving the API only", ["reason": reason])
       poolConfiguration.stagesUnavailableReason = reason
     }
     let pool = WorkerPool(store: store, executors: executors, configuration: poolConfiguration, logger: logger, metrics: metrics)
     let api = APIHandler(
-      store: store, pool: pool, tokens: tokens, configuration: configuration.api, logger: logger, metrics: metrics)
+      store: store, pool: pool, tokens: tokens, configuration: configuration.api, logger: logger, metrics: metrics,
+      preflight: preflight)
     var http = configuration.http
     http.maxBodyBytes = configuration.api.maxBodyBytes
     let server = HTTPServer(

@@ -12,7 +12,7 @@ import Stages
 enum StageCatalog {
   /// The executors, or why there are none.
   enum Outcome {
-    case ready([Stage: any StageExecutor])
+    case ready([Stage: any StageExecutor], preflight: PreflightCheck)
     case notConfigured(String)
   }
 
@@ -42,14 +42,26 @@ enum StageCatalog {
     }
     let kubernetes = KubernetesClient(access: access)
     let registry = RegistryClient(configuration: try registryConfiguration(configuration, registryPrefix: registryPrefix))
-    return .ready([
-      .preflight: PreflightStage(kubernetes: kubernetes),
-      .checkpoint: CheckpointStage(kubernetes: kubernetes, settings: settings),
-      .build: BuildStage(kubernetes: kubernetes, settings: settings),
-      .push: PushStage(registry: registry, settings: settings),
-      .restore: RestoreStage(kubernetes: kubernetes, settings: settings),
-      .finalize: FinalizeStage(kubernetes: kubernetes),
-    ])
+    let preflightStage = PreflightStage(kubernetes: kubernetes)
+    let preflight: PreflightCheck = { request in
+      // A job that is never stored: pre-flight only reads it.
+      let job = MigrationJob(
+        id: MigrationID(), state: .queued, stage: .preflight, source: request.source, targetNode: request.targetNode,
+        sourcePolicy: request.sourcePolicy, allowVolumes: request.allowVolumes, labels: request.labels, requestedBy: "preflight",
+        trigger: .api, createdAt: Date(), updatedAt: Date(), stages: [])
+      let output = try await preflightStage.check(job)
+      return PreflightResult(
+        report: output.preflight ?? PreflightReport(), sourceNode: output.sourceNode, container: output.container)
+    }
+    return .ready(
+      [
+        .preflight: preflightStage,
+        .checkpoint: CheckpointStage(kubernetes: kubernetes, settings: settings),
+        .build: BuildStage(kubernetes: kubernetes, settings: settings),
+        .push: PushStage(registry: registry, settings: settings),
+        .restore: RestoreStage(kubernetes: kubernetes, settings: settings),
+        .finalize: FinalizeStage(kubernetes: kubernetes),
+      ], preflight: preflight)
   }
 
   private static func registryConfiguration(_ configuration: StageConfiguration, registryPrefix: String) throws

@@ -61,7 +61,8 @@ public struct StageArtifacts: Sendable, Equatable {
   /// These artifacts with what `newer` set replacing them, as the store merges a stage's output.
   public func merging(_ newer: StageArtifacts) -> StageArtifacts {
     StageArtifacts(
-      sourcePod: newer.sourcePod ?? sourcePod, baseImage: newer.baseImage ?? baseImage, builtImage: newer.builtImage ?? builtImage)
+      sourcePod: newer.sourcePod ?? sourcePod, baseImage: newer.baseImage ?? baseImage, builtImage: newer.builtImage ?? builtImage
+    )
   }
 }
 

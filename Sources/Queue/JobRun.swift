@@ -32,7 +32,9 @@ struct JobRun {
     // Read once per lease; later stages get earlier outputs merged in memory, as the store does.
     var artifacts: StageArtifacts
     do { artifacts = try await pool.store.artifacts(job.id) } catch {
-      pool.logger.error("could not read the job's artifacts; the lease will expire and the job be rescued", meta(job, ["error": String(describing: error)]))
+      pool.logger.error(
+        "could not read the job's artifacts; the lease will expire and the job be rescued",
+        meta(job, ["error": String(describing: error)]))
       return
     }
     while current.state == .running {

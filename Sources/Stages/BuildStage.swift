@@ -30,7 +30,8 @@ public struct BuildStage: StageExecutor {
         compression: settings.compression)
       return StageOutput(artifacts: StageArtifacts(baseImage: baseImage, builtImage: built))
     } catch {
-      throw error.code == .io ? StageError.retryable("building the image: \(error)") : StageError.terminal("building the image: \(error)")
+      throw error.code == .io
+        ? StageError.retryable("building the image: \(error)") : StageError.terminal("building the image: \(error)")
     }
   }
 }

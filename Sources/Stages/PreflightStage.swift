@@ -10,6 +10,16 @@ public struct PreflightStage: StageExecutor {
   public init(kubernetes: KubernetesClient) { self.kubernetes = kubernetes }
 
   public func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput {
+    let output = try await check(job)
+    guard let report = output.preflight, report.passed else {
+      throw StageError(.terminal, "pre-flight refused: \(output.preflight?.failureSummary ?? "")", output: output)
+    }
+    return output
+  }
+
+  /// Runs the checks and returns the report with what pre-flight learned, refused or not; for
+  /// `POST /v1/preflight`, which creates no job.
+  public func check(_ job: MigrationJob) async throws -> StageOutput {
     let pod: Pod
     do {
       pod = try await kubernetes.pod(namespace: job.source.namespace, name: job.source.pod)
@@ -22,13 +32,9 @@ public struct PreflightStage: StageExecutor {
     let targetNode = try await node(job.targetNode)
     let checks = PreflightChecks(job: job, pod: pod, sourceNode: sourceNode, targetNode: targetNode)
     let report = checks.report()
-    let output = StageOutput(
+    return StageOutput(
       sourceNode: pod.nodeName, container: checks.container, preflight: report,
       artifacts: StageArtifacts(sourcePod: pod.json.bytes))
-    guard report.passed else {
-      throw StageError(.terminal, "pre-flight refused: \(report.failureSummary)", output: output)
-    }
-    return output
   }
 
   /// The node, or nil when it does not exist (a failed check, not an error).

@@ -105,6 +105,16 @@ struct StatusCodeTests {
     await api.stop()
   }
 
+  @Test("pre-flight without a cluster is 503 and needs the operator role")
+  func preflightWithoutCluster() async throws {
+    let api = try await APIHarness()
+    let body = #"{"source":{"namespace":"default","pod":"a"},"targetNode":"node-b"}"#
+    let response = try await api.send("POST", "/v1/preflight", json: body)
+    #expect(response.status == 503 && response.headers["Retry-After"] != nil)
+    #expect(try await api.send("POST", "/v1/preflight", token: APIHarness.readerToken, json: body).status == 403)
+    await api.stop()
+  }
+
   @Test("while draining, changes get 503 with Retry-After, reads still work, and /readyz is 503")
   func draining() async throws {
     let api = try await APIHarness()

@@ -80,11 +80,15 @@ struct ImageCommandTests {
     let archive = try await makeArchive("checkpoint.tar")
     let (code, stdout, stderr) = try await run(
       PodhopProcess.executable,
-      ["image", "push", archive, "\(registry.address)/ops/counter:t1", "--compression", compression, "--insecure-registry", registry.address])
+      [
+        "image", "push", archive, "\(registry.address)/ops/counter:t1", "--compression", compression, "--insecure-registry",
+        registry.address,
+      ])
     #expect(code == 0, "\(stderr)")
     let summary = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
     let digest = try #require(summary["manifestDigest"] as? String)
-    let raw = try await runTool("/usr/bin/skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(registry.address)/ops/counter@\(digest)"])
+    let raw = try await runTool(
+      "/usr/bin/skopeo", ["inspect", "--raw", "--tls-verify=false", "docker://\(registry.address)/ops/counter@\(digest)"])
     let manifest = try #require(try JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any])
     let layer = try #require((manifest["layers"] as? [[String: Any]])?.first)
     #expect(layer["mediaType"] as? String == "application/vnd.oci.image.layer.v1.tar+\(compression)")

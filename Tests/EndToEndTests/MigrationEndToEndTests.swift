@@ -56,6 +56,25 @@ struct MigrationEndToEndTests {
     #expect(report.contains { $0["name"] == "runtime-match" && $0["result"] == "fail" })
     let checkpoints = try await harness.clusterState()["checkpoints"] as? [Any] ?? []
     #expect(checkpoints.isEmpty)
+
+    // The same question without creating a job.
+    let dryRun = try await RawHTTPClient.request(
+      port: harness.port, "POST", "/v1/preflight",
+      headers: [("Authorization", "Bearer \(MigrationHarness.token)"), ("Content-Type", "application/json")],
+      body: Array(#"{"source":{"namespace":"default","pod":"counter"},"targetNode":"node-c"}"#.utf8))
+    let answer = try harness.object(dryRun.body)
+    #expect(dryRun.status == 200 && answer["passed"] as? Bool == false && answer["sourceNode"] as? String == "node-a")
+    #expect(
+      (answer["checks"] as? [[String: String]])?.contains { $0["name"] == "runtime-match" && $0["result"] == "fail" } == true)
+    let ok = try harness.object(
+      try await RawHTTPClient.request(
+        port: harness.port, "POST", "/v1/preflight",
+        headers: [("Authorization", "Bearer \(MigrationHarness.token)"), ("Content-Type", "application/json")],
+        body: Array(#"{"source":{"namespace":"default","pod":"counter"},"targetNode":"node-a"}"#.utf8)
+      ).body)
+    #expect(ok["passed"] as? Bool == false)  // the pod already runs on node-a
+    let jobs = try await harness.get("/v1/migrations")["items"] as? [Any] ?? []
+    #expect(jobs.count == 1, "pre-flight created a job")
     await harness.stop()
   }
 

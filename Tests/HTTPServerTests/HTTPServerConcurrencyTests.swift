@@ -59,7 +59,8 @@ struct HTTPServerConcurrencyTests {
     let response = try await request.value
     #expect(response.status == 200)
     #expect(response.text == "done")
-    await #expect(throws: RawHTTPClientError.self) { try await RawHTTPClient.connect(port: port) }
+    // Not checked: that a new connection is refused. Tests run in parallel, and another test's
+    // server may bind the same ephemeral port the moment this one frees it.
   }
 
   @Test("Shutdown answers a handler still running at the deadline with 503 and does not crash")

@@ -44,7 +44,7 @@ struct QueueHarness {
   }
 
   /// Waits (bounded) until the job satisfies `condition`; returns the last state seen.
-  func waitFor(_ id: MigrationID, timeout: Duration = .seconds(10), _ condition: @escaping (MigrationJob) -> Bool) async throws
+  func waitFor(_ id: MigrationID, timeout: Duration = .seconds(60), _ condition: @escaping (MigrationJob) -> Bool) async throws
     -> MigrationJob
   {
     var last: MigrationJob?
