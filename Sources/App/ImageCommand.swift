@@ -27,6 +27,8 @@ enum ImageCommand {
       --insecure-registry H:P Speak plain HTTP to this registry.
       --registry-auth-file F  containers auth.json or docker config.json with credentials.
       --registry-ca-file F    PEM CA for the registry's certificate.
+      --registry-client-cert F, --registry-client-key F
+                              PEM client certificate and key for mutual TLS.
       --help                  Show this text.
 
     """
@@ -39,7 +41,10 @@ enum ImageCommand {
     let allowed =
       verb == "build"
       ? ["--oci-layout", "--tag", "--compression", "--container", "--migration"]
-      : ["--compression", "--container", "--migration", "--insecure-registry", "--registry-auth-file", "--registry-ca-file"]
+      : [
+        "--compression", "--container", "--migration", "--insecure-registry", "--registry-auth-file", "--registry-ca-file",
+        "--registry-client-cert", "--registry-client-key",
+      ]
     var positional: [String] = []
     var options: [String: String] = [:]
     var rest = arguments.dropFirst()
@@ -103,16 +108,20 @@ enum ImageCommand {
     {
       credentials[reference.registry] = found
     }
-    let ca = try options["--registry-ca-file"].map { path -> [UInt8] in
-      guard let data = FileManager.default.contents(atPath: path) else {
-        throw ConfigurationError("--registry-ca-file: cannot read \(path)")
+    func read(_ flag: String) throws -> [UInt8]? {
+      try options[flag].map { path -> [UInt8] in
+        guard let data = FileManager.default.contents(atPath: path) else {
+          throw ConfigurationError("\(flag): cannot read \(path)")
+        }
+        return Array(data)
       }
-      return Array(data)
     }
+    let tls = TLSConfiguration(
+      caPEM: try read("--registry-ca-file"), clientCertificatePEM: try read("--registry-client-cert"),
+      clientKeyPEM: try read("--registry-client-key"))
     let registry = RegistryClient(
       configuration: RegistryConfiguration(
-        plainHTTPRegistries: Set(options["--insecure-registry"].map { [$0] } ?? []), tls: TLSConfiguration(caPEM: ca),
-        credentials: credentials))
+        plainHTTPRegistries: Set(options["--insecure-registry"].map { [$0] } ?? []), tls: tls, credentials: credentials))
     let started = ContinuousClock.now
     let (built, _) = try await CheckpointImagePublisher.describe(
       archive: archive, container: options["--container"], migrationID: options["--migration"], os: "linux",

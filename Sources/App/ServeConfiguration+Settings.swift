@@ -149,6 +149,18 @@ extension ServeConfiguration {
       c.stages.registryCAFile = v
     },
     Setting(
+      flag: "--registry-client-cert", environment: "PODHOP_REGISTRY_CLIENT_CERT", placeholder: "PATH", defaultValue: "(none)",
+      help: "PEM client certificate for a registry that requires mutual TLS (with --registry-client-key)."
+    ) { c, v throws(ConfigurationError) in
+      c.stages.registryClientCertificateFile = v
+    },
+    Setting(
+      flag: "--registry-client-key", environment: "PODHOP_REGISTRY_CLIENT_KEY", placeholder: "PATH", defaultValue: "(none)",
+      help: "PEM private key of --registry-client-cert."
+    ) { c, v throws(ConfigurationError) in
+      c.stages.registryClientKeyFile = v
+    },
+    Setting(
       flag: "--insecure-registry", environment: "PODHOP_INSECURE_REGISTRY", placeholder: "HOST:PORT", defaultValue: "(none)",
       help: "A registry spoken to over plain HTTP; comma-separated for several."
     ) { c, v throws(ConfigurationError) in

@@ -77,8 +77,14 @@ enum StageCatalog {
       }
     }
     let ca = try configuration.registryCAFile.map { try read($0, "--registry-ca-file") }
+    guard (configuration.registryClientCertificateFile == nil) == (configuration.registryClientKeyFile == nil) else {
+      throw ConfigurationError("--registry-client-cert and --registry-client-key go together")
+    }
+    let certificate = try configuration.registryClientCertificateFile.map { try read($0, "--registry-client-cert") }
+    let key = try configuration.registryClientKeyFile.map { try read($0, "--registry-client-key") }
     return RegistryConfiguration(
-      plainHTTPRegistries: configuration.insecureRegistries, tls: TLSConfiguration(caPEM: ca), credentials: credentials)
+      plainHTTPRegistries: configuration.insecureRegistries,
+      tls: TLSConfiguration(caPEM: ca, clientCertificatePEM: certificate, clientKeyPEM: key), credentials: credentials)
   }
 
   private static func read(_ path: String, _ flag: String) throws -> [UInt8] {

@@ -8,6 +8,9 @@ public struct StageConfiguration: Sendable {
   public var registry: String?
   public var registryAuthFile: String?
   public var registryCAFile: String?
+  /// PEM client certificate and key for registries that require mutual TLS.
+  public var registryClientCertificateFile: String?
+  public var registryClientKeyFile: String?
   public var insecureRegistries: Set<String> = []
   /// gzip by measurement: the registry's ingest, not the CPU, is the limit (bench/README.md).
   public var compression: Compression = .gzip

@@ -189,11 +189,13 @@ extension JobStore {
 
   // MARK: - Transitions shared by the calls above
 
+  /// The job, if it is running under `owner`'s lease (one query for the row, one for stages).
   static func leasedJob(_ db: Connection, _ id: MigrationID, _ owner: String) throws -> MigrationJob? {
-    guard let job = try loadJob(db, id), job.state == .running,
-      try db.queryOne("SELECT 1 AS held FROM migrations WHERE id = ? AND lease_owner = ?", [id.rawValue, owner]) != nil
+    guard
+      let row = try db.queryOne(
+        "SELECT * FROM migrations WHERE id = ? AND state = 'running' AND lease_owner = ?", [id.rawValue, owner])
     else { return nil }
-    return job
+    return try decodeJob(row, stages: loadStages(db, id))
   }
 
   static func beginAttempt(_ db: Connection, _ id: MigrationID, _ now: Int64, owner: String) throws {
