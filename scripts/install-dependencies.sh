@@ -10,15 +10,24 @@ packages=(
   docker-registry skopeo umoci apache2-utils zstd openssl curl python3 wrk
 )
 missing=()
+sudo_prefix=""
+[ "$(id -u)" -eq 0 ] || sudo_prefix="sudo"
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}" >&2
-  sudo_prefix=""
-  [ "$(id -u)" -eq 0 ] || sudo_prefix="sudo"
   $sudo_prefix apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_prefix apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# kubernetes-validate (PyPI) checks deploy/ against the Kubernetes schemas, offline.
+if ! python3 -c 'import importlib.metadata as m; assert m.version("kubernetes-validate") == "1.37.0"' 2>/dev/null; then
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive ${sudo_prefix:-} apt-get install -y -qq --no-install-recommends python3-pip >/dev/null
+  fi
+  # Debian's own python3 refuses pip installs outside a venv (PEP 668) unless told otherwise.
+  python3 -m pip install --quiet --disable-pip-version-check kubernetes-validate==1.37.0 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages kubernetes-validate==1.37.0
 fi
 # Debian's docker-registry package starts a system registry on :5000; the tests start their own.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then

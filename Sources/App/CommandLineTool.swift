@@ -8,6 +8,12 @@ public enum CommandLineTool {
     Commands:
       serve     Run the API server and the worker pool (podhop serve --help).
       image     Build a checkpoint image from an archive, offline (podhop image build --help).
+      archive   Inspect a checkpoint archive, offline (podhop archive --help).
+
+    Client commands (talk to a running server; PODHOP_SERVER and PODHOP_TOKEN or --token-file):
+      migrate   Migrate a pod to another node, optionally waiting for it (podhop migrate --help).
+      preflight Run a migration's pre-flight checks without migrating (podhop preflight --help).
+      jobs      List, show, cancel and retry jobs, and read their events (podhop jobs --help).
       help      Show this text.
 
     """
@@ -17,6 +23,10 @@ public enum CommandLineTool {
     switch arguments.first {
     case "serve": return await ServeCommand.run(arguments: Array(arguments.dropFirst()), environment: environment)
     case "image": return await ImageCommand.run(Array(arguments.dropFirst()))
+    case "archive": return await ArchiveCommand.run(Array(arguments.dropFirst()))
+    case "migrate": return await ClientMigrateCommand.migrate(Array(arguments.dropFirst()), environment: environment)
+    case "preflight": return await ClientMigrateCommand.preflight(Array(arguments.dropFirst()), environment: environment)
+    case "jobs": return await ClientJobsCommand.run(Array(arguments.dropFirst()), environment: environment)
     case "help", "--help", "-h", nil:
       print(usage, terminator: "")
       return arguments.isEmpty ? 2 : 0
