@@ -123,16 +123,16 @@ enum ImageCommand {
       configuration: RegistryConfiguration(
         plainHTTPRegistries: Set(options["--insecure-registry"].map { [$0] } ?? []), tls: tls, credentials: credentials))
     let started = ContinuousClock.now
-    let (built, _) = try await CheckpointImagePublisher.describe(
+    let (spec, _) = try await CheckpointImagePublisher.inspect(
       archive: archive, container: options["--container"], migrationID: options["--migration"], os: "linux",
-      architecture: CheckpointImageSpec.hostArchitecture, compression: compression)
-    let described = ContinuousClock.now
-    let digest = try await CheckpointImagePublisher(registry: registry).publish(built, archive: archive, to: reference)
-    let pushed = ContinuousClock.now
+      architecture: CheckpointImageSpec.hostArchitecture)
+    let published = try await CheckpointImagePublisher(registry: registry).publish(
+      archive: archive, spec: spec, compression: compression, to: reference)
     return [
-      "reference": "\(reference.registry)/\(reference.repository)@\(digest)", "manifestDigest": digest,
-      "layerDigest": built.layerDigest, "layerSizeBytes": built.layerSize, "layerMediaType": built.layerMediaType,
-      "buildSeconds": (described - started) / .seconds(1), "pushSeconds": (pushed - described) / .seconds(1),
+      "reference": "\(reference.registry)/\(reference.repository)@\(published.manifestDigest)",
+      "manifestDigest": published.manifestDigest, "layerDigest": published.layer.digest, "diffID": published.layer.diffID,
+      "layerSizeBytes": published.layer.size, "layerMediaType": published.layer.mediaType,
+      "seconds": (ContinuousClock.now - started) / .seconds(1),
     ]
   }
 

@@ -57,8 +57,8 @@ enum StageCatalog {
       [
         .preflight: preflightStage,
         .checkpoint: CheckpointStage(kubernetes: kubernetes, settings: settings),
-        .build: BuildStage(kubernetes: kubernetes, settings: settings),
-        .push: PushStage(registry: registry, settings: settings),
+        .build: BuildStage(settings: settings),
+        .push: PushStage(kubernetes: kubernetes, registry: registry, settings: settings),
         .restore: RestoreStage(kubernetes: kubernetes, settings: settings),
         .finalize: FinalizeStage(kubernetes: kubernetes),
       ], preflight: preflight)

@@ -49,42 +49,14 @@ public struct StageArtifacts: Sendable, Equatable {
   /// The image the checkpointed container ran on (`config.dump` rootfsImageName); the target
   /// node needs it locally to restore.
   public var baseImage: String?
-  /// The image the build stage made, for the push stage.
-  public var builtImage: BuiltImage?
-
-  public init(sourcePod: [UInt8]? = nil, baseImage: String? = nil, builtImage: BuiltImage? = nil) {
+  public init(sourcePod: [UInt8]? = nil, baseImage: String? = nil) {
     self.sourcePod = sourcePod
     self.baseImage = baseImage
-    self.builtImage = builtImage
   }
 
   /// These artifacts with what `newer` set replacing them, as the store merges a stage's output.
   public func merging(_ newer: StageArtifacts) -> StageArtifacts {
-    StageArtifacts(
-      sourcePod: newer.sourcePod ?? sourcePod, baseImage: newer.baseImage ?? baseImage, builtImage: newer.builtImage ?? builtImage
-    )
-  }
-}
-
-/// A built checkpoint image: manifest and config bytes, and the layer they describe.
-public struct BuiltImage: Sendable, Equatable {
-  public var manifest: [UInt8]
-  public var config: [UInt8]
-  public var layerDigest: String
-  public var layerSize: Int64
-  public var layerMediaType: String
-  /// How the layer was compressed (`none`, `gzip`, `zstd`), so push produces the same bytes.
-  public var compression: String
-
-  public init(
-    manifest: [UInt8], config: [UInt8], layerDigest: String, layerSize: Int64, layerMediaType: String, compression: String
-  ) {
-    self.manifest = manifest
-    self.config = config
-    self.layerDigest = layerDigest
-    self.layerSize = layerSize
-    self.layerMediaType = layerMediaType
-    self.compression = compression
+    StageArtifacts(sourcePod: newer.sourcePod ?? sourcePod, baseImage: newer.baseImage ?? baseImage)
   }
 }
 

@@ -151,7 +151,7 @@ extension RegistryClient {
     return last + 1
   }
 
-  private func location(_ response: HTTPClientResponse, requestURL: String, doing operation: String)
+  func location(_ response: HTTPClientResponse, requestURL: String, doing operation: String)
     throws(RegistryError) -> String
   {
     guard let location = response.headers["Location"], !location.isEmpty else {

@@ -1,37 +1,26 @@
 import Core
-import Kubernetes
 import OCI
 
-/// Validates the archive and describes the checkpoint image: the layer's digests in one pass
-/// over the archive (compressed as configured), then the config and the manifest with the
-/// restore annotations. Nothing large is written: push streams the layer again.
+/// Validates the checkpoint archive before anything is uploaded (relative paths only, no `..`,
+/// no escaping links, no devices; `config.dump`, `spec.dump` and `checkpoint/` present) and
+/// records the base image the target node needs. The image itself is produced by push, in one
+/// pass over the archive.
 public struct BuildStage: StageExecutor {
-  let kubernetes: KubernetesClient
   let settings: StageSettings
 
-  public init(kubernetes: KubernetesClient, settings: StageSettings) {
-    self.kubernetes = kubernetes
-    self.settings = settings
-  }
+  public init(settings: StageSettings) { self.settings = settings }
 
   public func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput {
-    guard let archive = job.checkpoint?.archive, let container = job.source.container, let sourceNode = job.sourceNode else {
+    guard let archive = job.checkpoint?.archive, let container = job.source.container else {
       throw StageError.terminal("the checkpoint stage recorded no archive; retry the migration from checkpoint")
     }
     let local = try CheckpointLocation(settings: settings).localFile(forKubeletPath: archive, job: job, container: container)
-    let node: Node
-    do { node = try await kubernetes.node(sourceNode) } catch {
-      throw StageError.from(error, while: "reading node \(sourceNode)")
-    }
     do {
-      let (built, baseImage) = try await CheckpointImagePublisher.describe(
-        archive: local, container: container, migrationID: job.id.rawValue, os: node.operatingSystem,
-        architecture: node.architecture,  // Kubernetes and OCI both use GOARCH names
-        compression: settings.compression)
-      return StageOutput(artifacts: StageArtifacts(baseImage: baseImage, builtImage: built))
+      let metadata = try await ImageBuilder.inspect(archive: local).metadata
+      return StageOutput(artifacts: StageArtifacts(baseImage: metadata.rootfsImageName ?? metadata.rootfsImage))
     } catch {
       throw error.code == .io
-        ? StageError.retryable("building the image: \(error)") : StageError.terminal("building the image: \(error)")
+        ? StageError.retryable("reading the archive: \(error)") : StageError.terminal("the archive: \(error)")
     }
   }
 }

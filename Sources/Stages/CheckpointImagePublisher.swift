@@ -4,19 +4,22 @@ import Foundation
 import HTTPClient
 import OCI
 import Registry
+import Synchronization
 
-/// Describes a checkpoint archive as an image and publishes it: the work of the build and push
-/// stages, shared with `podhop image push`.
+/// Publishes a checkpoint archive as an image in one pass: the layer is compressed and hashed
+/// while it uploads (its digest is given to the registry at the end), then the config and the
+/// manifest are written from what that pass learned. Shared by the push stage and
+/// `podhop image push`.
 public struct CheckpointImagePublisher: Sendable {
   let registry: RegistryClient
 
   public init(registry: RegistryClient) { self.registry = registry }
 
-  /// Validates the archive and computes the image (layer digests in one pass, config, manifest)
-  /// without writing anything; also returns the base image the archive names.
-  public static func describe(
-    archive: String, container: String?, migrationID: String?, os: String, architecture: String, compression: Compression
-  ) async throws(ImageError) -> (image: BuiltImage, baseImage: String?) {
+  /// Validates the archive and describes the image it becomes; returns the spec and the base
+  /// image the archive names.
+  public static func inspect(
+    archive: String, container: String?, migrationID: String?, os: String, architecture: String
+  ) async throws(ImageError) -> (spec: CheckpointImageSpec, baseImage: String?) {
     let inspected = try await ImageBuilder.inspect(archive: archive)
     guard let name = container ?? inspected.metadata.containerName else {
       throw ImageError(.invalidMetadata, "the archive does not name its container; give it explicitly")
@@ -24,45 +27,54 @@ public struct CheckpointImagePublisher: Sendable {
     var spec = CheckpointImageSpec(metadata: inspected.metadata, containerName: name, migrationID: migrationID, created: Date())
     spec.os = os
     spec.architecture = architecture
-    let layer = try await ImageBuilder.computeDigests(archive: archive, compression: compression)
-    let image = CheckpointImage(spec: spec, layer: layer)
-    let built = BuiltImage(
-      manifest: image.manifest, config: image.config, layerDigest: layer.digest, layerSize: layer.size,
-      layerMediaType: layer.mediaType, compression: compression.rawValue)
-    return (built, inspected.metadata.rootfsImageName ?? inspected.metadata.rootfsImage)
+    return (spec, inspected.metadata.rootfsImageName ?? inspected.metadata.rootfsImage)
   }
 
-  /// Uploads the config, the layer (streamed from `archive`, compressed on the way as `built`
-  /// says) and the manifest; blobs the registry has are skipped. Returns the manifest digest.
-  public func publish(_ built: BuiltImage, archive: String, to reference: RegistryReference) async throws -> String {
-    guard let compression = Compression(rawValue: built.compression) else {
-      throw ImageError(.invalidMetadata, "unknown compression \(built.compression)")
+  /// What a publish produced.
+  public struct Published: Sendable {
+    public var manifestDigest: String
+    public var layer: LayerDigests
+  }
+
+  /// Uploads the layer (streamed from `archive`, compressed on the way), then the config and
+  /// the manifest. Throws `RegistryError` or `ImageError`.
+  public func publish(
+    archive: String, spec: CheckpointImageSpec, compression: Compression, to reference: RegistryReference
+  ) async throws -> Published {
+    // Each upload attempt reads the archive anew; the last stream holds the layer's digests.
+    let latest = LatestStream()
+    _ = try await registry.pushStreamedBlob(reference) {
+      let stream = try LayerStream(archive: archive, compression: compression)
+      latest.stream.withLock { $0 = stream }
+      return StreamedBlob(source: LayerBodySource(stream), digest: { stream.result?.digest })
     }
-    let config = built.config
+    guard let layer = latest.stream.withLock({ $0?.result }) else {
+      throw ImageError(.io, "the layer upload ended without its digests")
+    }
+    let image = CheckpointImage(spec: spec, layer: layer)
+    let config = image.config
     try await registry.pushBlob(
       reference,
       BlobUpload(
         digest: "sha256:" + SHA256.hexDigest(config), size: Int64(config.count), mediaType: CheckpointImage.configMediaType,
         open: { ByteBodySource(config) }),
       progress: nil)
-    try await registry.pushBlob(
-      reference,
-      BlobUpload(
-        digest: built.layerDigest, size: built.layerSize, mediaType: built.layerMediaType,
-        open: { try LayerBodySource(archive: archive, compression: compression) }),
-      progress: nil)
-    return try await registry.pushManifest(reference, manifest: built.manifest, mediaType: CheckpointImage.manifestMediaType)
+    let digest = try await registry.pushManifest(
+      reference, manifest: image.manifest, mediaType: CheckpointImage.manifestMediaType)
+    return Published(manifestDigest: digest, layer: layer)
   }
 }
 
-/// The layer's bytes for an upload, produced from the archive as the build stage described
-/// them (the registry checks the digest).
+/// The layer stream of the current upload attempt.
+private final class LatestStream: Sendable {
+  let stream = Mutex<LayerStream?>(nil)
+}
+
+/// A layer stream as an upload body.
 final class LayerBodySource: BodySource {
   private let stream: LayerStream
 
-  init(archive: String, compression: Compression) throws {
-    stream = try LayerStream(archive: archive, compression: compression)
-  }
+  init(_ stream: LayerStream) { self.stream = stream }
 
   func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try stream.read(into: buffer) }
 

@@ -1,15 +1,18 @@
 import Core
+import Kubernetes
 import OCI
 import Registry
 
-/// Uploads the config, the layer (streamed from the archive, compressed again on the way) and
-/// the manifest, tagged per job; blobs the registry has are skipped. Records `repository@digest`
-/// for restore.
+/// Publishes the checkpoint image, tagged per job: the layer compressed and hashed while it
+/// uploads, then config and manifest (with the restore annotations). Records
+/// `repository@digest` for restore.
 public struct PushStage: StageExecutor {
+  let kubernetes: KubernetesClient
   let registry: RegistryClient
   let settings: StageSettings
 
-  public init(registry: RegistryClient, settings: StageSettings) {
+  public init(kubernetes: KubernetesClient, registry: RegistryClient, settings: StageSettings) {
+    self.kubernetes = kubernetes
     self.registry = registry
     self.settings = settings
   }
@@ -20,16 +23,24 @@ public struct PushStage: StageExecutor {
   }
 
   public func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput {
-    guard let built = artifacts.builtImage, let archive = job.checkpoint?.archive, let container = job.source.container else {
-      throw StageError.terminal("the build stage recorded no image; retry the migration from build")
+    guard let archive = job.checkpoint?.archive, let container = job.source.container, let sourceNode = job.sourceNode else {
+      throw StageError.terminal("the checkpoint stage recorded no archive; retry the migration from checkpoint")
     }
     let local = try CheckpointLocation(settings: settings).localFile(forKubeletPath: archive, job: job, container: container)
+    let node: Node
+    do { node = try await kubernetes.node(sourceNode) } catch {
+      throw StageError.from(error, while: "reading node \(sourceNode)")
+    }
     let repositoryName = Self.repository(registry: settings.registry, job: job)
     let tag = "podhop-\(job.id.rawValue)"
     do {
+      let (spec, _) = try await CheckpointImagePublisher.inspect(
+        archive: local, container: container, migrationID: job.id.rawValue, os: node.operatingSystem,
+        architecture: node.architecture)  // Kubernetes and OCI both use GOARCH names
       let reference = try RegistryReference.parse("\(repositoryName):\(tag)")
-      let digest = try await CheckpointImagePublisher(registry: registry).publish(built, archive: local, to: reference)
-      return StageOutput(image: ImageReference(repository: repositoryName, reference: tag, digest: digest))
+      let published = try await CheckpointImagePublisher(registry: registry).publish(
+        archive: local, spec: spec, compression: settings.compression, to: reference)
+      return StageOutput(image: ImageReference(repository: repositoryName, reference: tag, digest: published.manifestDigest))
     } catch let error as RegistryError {
       let message = "pushing to \(repositoryName): \(error)"
       if let after = error.retryAfter { throw StageError(.retry(after: after), message) }

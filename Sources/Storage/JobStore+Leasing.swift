@@ -255,15 +255,6 @@ extension JobStore {
     let artifacts = output.artifacts
     try set("source_pod_json", artifacts.sourcePod.map { String(decoding: $0, as: UTF8.self) })
     try set("base_image", artifacts.baseImage)
-    if let built = artifacts.builtImage {
-      let layer: [String: Any] = [
-        "digest": built.layerDigest, "size": built.layerSize, "mediaType": built.layerMediaType, "compression": built.compression,
-      ]
-      let layerJSON = String(decoding: try JSONSerialization.data(withJSONObject: layer, options: [.sortedKeys]), as: UTF8.self)
-      try db.run(
-        "UPDATE migrations SET image_manifest = ?, image_config = ?, image_layer_json = ? WHERE id = ?",
-        [built.manifest, built.config, layerJSON, id.rawValue])
-    }
   }
 
   static func cancelNow(_ db: Connection, _ job: MigrationJob, _ now: Int64) throws {

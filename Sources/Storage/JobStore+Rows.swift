@@ -79,23 +79,10 @@ extension JobStore {
 
   /// What earlier stages left in the row for later ones.
   static func loadArtifacts(_ db: Connection, _ id: MigrationID) throws -> StageArtifacts {
-    guard
-      let row = try db.queryOne(
-        "SELECT source_pod_json, base_image, image_manifest, image_config, image_layer_json FROM migrations WHERE id = ?",
-        [id.rawValue])
-    else { return StageArtifacts() }
-    var artifacts = StageArtifacts(
-      sourcePod: row.string("source_pod_json").map { Array($0.utf8) }, baseImage: row.string("base_image"))
-    if let manifest = row.blob("image_manifest"), let config = row.blob("image_config"),
-      let layer = try JSONSerialization.jsonObject(with: Data((row.string("image_layer_json") ?? "{}").utf8)) as? [String: Any],
-      let digest = layer["digest"] as? String, let size = (layer["size"] as? NSNumber)?.int64Value,
-      let mediaType = layer["mediaType"] as? String, let compression = layer["compression"] as? String
-    {
-      artifacts.builtImage = BuiltImage(
-        manifest: manifest, config: config, layerDigest: digest, layerSize: size, layerMediaType: mediaType,
-        compression: compression)
+    guard let row = try db.queryOne("SELECT source_pod_json, base_image FROM migrations WHERE id = ?", [id.rawValue]) else {
+      return StageArtifacts()
     }
-    return artifacts
+    return StageArtifacts(sourcePod: row.string("source_pod_json").map { Array($0.utf8) }, baseImage: row.string("base_image"))
   }
 
   static func decodePreflight(_ text: String?) throws -> PreflightReport? {

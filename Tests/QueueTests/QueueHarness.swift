@@ -16,7 +16,7 @@ struct QueueHarness {
     store = try JobStore(path: directory.file("podhop.db"))
     var configuration = WorkerPool.Configuration()
     configuration.width = width
-    configuration.leaseDuration = .seconds(5)
+    configuration.leaseDuration = .seconds(60)  // expiry is tested in the store with a manual clock
     configuration.heartbeatInterval = .milliseconds(50)
     configuration.pollInterval = .milliseconds(20)
     configuration.rescueInterval = .seconds(1)

@@ -109,9 +109,9 @@ struct WorkerPoolTests {
     let running = Task { await harness.pool.run() }
     let job = try await harness.create()
     // Wait for the executor itself: the database shows the stage running a moment before it starts.
-    #expect(await eventually { slow.callCount == 1 })
+    #expect(await eventually(timeout: .seconds(60)) { slow.callCount == 1 })
     harness.pool.stopLeasing()
-    #expect(await eventually { harness.pool.isIdle })
+    #expect(await eventually(timeout: .seconds(60)) { harness.pool.isIdle })
     running.cancel()
     await running.value
     let back = try #require(try await harness.store.job(job.id))

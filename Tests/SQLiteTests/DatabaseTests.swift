@@ -92,7 +92,7 @@ struct DatabaseTests {
       query.cancel()
       let error = try await #require(throws: SQLiteError.self) { try await query.value }
       #expect(error.isInterrupted)
-      #expect(clock.now - cancelledAt < .seconds(10))
+      #expect(clock.now - cancelledAt < .seconds(30))  // uncancelled, the count runs for minutes
 
       // The interrupt does not leak into the next work on the same connection.
       #expect(try await database.read { try $0.queryOne("SELECT 1 AS one")?.int("one") } == 1)

@@ -1,0 +1,39 @@
+import HTTPClient
+import Registry
+import TestSupport
+import Testing
+
+@Suite("Streamed blob uploads to a real docker-registry")
+struct RegistryStreamedBlobTests {
+  @Test("a blob of unknown length streams with one PATCH and is committed under the digest its source computed")
+  func streamed() async throws {
+    try await withRegistry(.plainHTTP) { registry in
+      let client = registry.client()
+      let repository = registry.reference("podhop/streamed", tag: "v1")
+      let layer = MemoryBlob(uniqueBytes(2_000_000))
+      let digest = try await client.pushStreamedBlob(repository) {
+        // The digest is only "known" after the bytes were read, as for a layer compressed on the way.
+        StreamedBlob(source: ByteBodySource(layer.bytes), digest: { layer.digest })
+      }
+      #expect(digest == layer.digest)
+      #expect(try await client.blobExists(repository, digest: layer.digest))
+    }
+  }
+
+  @Test("a source whose digest is not what it produced is refused by the registry")
+  func wrongDigest() async throws {
+    try await withRegistry(.plainHTTP) { registry in
+      let client = registry.client()
+      let repository = registry.reference("podhop/streamed", tag: "v1")
+      let layer = MemoryBlob(uniqueBytes(100_000))
+      let other = MemoryBlob(uniqueBytes(100_001))
+      await #expect(throws: RegistryError.self) {
+        _ = try await client.pushStreamedBlob(repository) {
+          StreamedBlob(source: ByteBodySource(layer.bytes), digest: { other.digest })
+        }
+      }
+      let stored = try await client.blobExists(repository, digest: other.digest)
+      #expect(!stored)
+    }
+  }
+}
