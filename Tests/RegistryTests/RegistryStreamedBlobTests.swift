@@ -36,4 +36,28 @@ struct RegistryStreamedBlobTests {
       #expect(!stored)
     }
   }
+
+  @Test("the registry restarted mid-stream: the blob is streamed again from the start and completes")
+  func restartMidStream() async throws {
+    try await withRegistry(.plainHTTP) { registry in
+      let client = registry.client()
+      let repository = registry.reference("podhop/streamed-restart")
+      let bytes = uniqueBytes(6 << 20)
+      let layer = MemoryBlob(bytes)
+      let pause = PausePoint(offset: 1 << 20)
+      let opens = OpenLog()
+      let push = Task {
+        try await client.pushStreamedBlob(repository) {
+          // The first attempt pauses after 1 MiB while the test restarts the registry.
+          StreamedBlob(source: MemorySource(bytes, pause: opens.recordOpen() == 1 ? pause : nil), digest: { layer.digest })
+        }
+      }
+      #expect(await eventually(timeout: .seconds(30)) { pause.hasBeenReached })
+      try await registry.restart()
+      pause.release()
+      #expect(try await push.value == layer.digest)
+      #expect(opens.count >= 2)
+      #expect(try await client.blobExists(repository, digest: layer.digest))
+    }
+  }
 }
