@@ -7,7 +7,7 @@ import CMicroHTTPD
 /// A running `struct MHD_Daemon *`.
 ///
 /// `@unchecked Sendable` because `OpaquePointer` is not `Sendable`. MHD's
-/// daemon functions used here (`get_daemon_info`, `quiesce_daemon`,
+/// daemon functions used here (`get_daemon_info`,
 /// `stop_daemon`) may be called from any thread; `HTTPServer`'s lifecycle lock
 /// ensures `stop()` runs once and nothing uses the handle afterwards.
 struct DaemonHandle: @unchecked Sendable {
@@ -93,10 +93,6 @@ struct DaemonHandle: @unchecked Sendable {
 
   /// The bound port (the ephemeral one when configured with port 0).
   var boundPort: UInt16 { podhop_daemon_bind_port(raw) }
-
-  /// Stops accepting connections; returns the listening socket, which the
-  /// caller must close only after `stop()` (MHD threads may still poll it).
-  func quiesce() -> Int32 { MHD_quiesce_daemon(raw) }
 
   /// Closes every connection and joins MHD's threads. No connection may be
   /// suspended at this point: that is an API violation in MHD.

@@ -76,9 +76,14 @@ public final class HTTPServer: Sendable {
   /// The port actually bound after `start()`; 0 before it.
   public var port: UInt16 { boundPort.load(ordering: .acquiring) }
 
-  /// Stops accepting (MHD_quiesce_daemon), waits until in-flight handler calls
-  /// have answered (bounded by `deadline`), resumes anything still suspended
-  /// with a 503, then MHD_stop_daemon. Idempotent.
+  /// Refuses new requests that would need the async handler (503), waits until
+  /// in-flight handler calls have answered (bounded by `deadline`), resumes
+  /// anything still suspended with a 503, then MHD_stop_daemon. Idempotent.
+  ///
+  /// The listening socket stays open until MHD_stop_daemon: MHD_quiesce_daemon
+  /// with an epoll thread pool (0.9.75) aborts the process when a worker has
+  /// just taken the listen socket out of its epoll set ("Failed to remove
+  /// listen FD from epoll set", seen under load in CI).
   ///
   /// Requests arriving on open keep-alive connections meanwhile get 503 with
   /// `Connection: close`. After the sweep, the 503s get up to one more second
@@ -104,7 +109,6 @@ public final class HTTPServer: Sendable {
     }
     guard case .stop(let daemon) = claim else { return }
 
-    let listenSocket = daemon.quiesce()
     core.beginStopping()
     if await !core.waitUntilDrained(timeout: deadline) {
       core.resumeSuspended(with: .serviceUnavailable)
@@ -113,7 +117,6 @@ public final class HTTPServer: Sendable {
     // Every registered request was resumed (by its handler or the sweep), and
     // no new one can be suspended, so stopping is not an API violation.
     daemon.stop()
-    if listenSocket >= 0 { close(listenSocket) }
     Unmanaged.passUnretained(core).release()  // balances passRetained in start()
 
     let waiters = lifecycle.withLock { state -> [CheckedContinuation<Claim, Never>] in
