@@ -15,24 +15,23 @@ struct ArchiveCommandTests {
 
   /// A CRI-O style archive: two page files, a rootfs diff, and optionally an extra entry.
   func makeArchive(_ name: String, extraEntry: String? = nil) async throws -> String {
-    let script = """
-      import io, sys, tarfile
-      def add(t, name, data):
-          info = tarfile.TarInfo(name); info.size = len(data); info.mode = 0o600
-          t.addfile(info, io.BytesIO(data))
-      with tarfile.open(sys.argv[1], "w", format=tarfile.GNU_FORMAT) as t:
-          add(t, "config.dump", b'{"name":"k8s_counter_counter-0_default_u_0","rootfsImageName":"docker.io/library/busybox:latest","runtime":"runc","checkpointedTime":"2026-03-01T14:05:42Z"}')
-          add(t, "spec.dump", b'{"annotations":{"io.container.manager":"cri-o","io.kubernetes.container.name":"counter","io.kubernetes.pod.name":"counter-0","io.kubernetes.pod.namespace":"default"}}')
-          d = tarfile.TarInfo("checkpoint"); d.type = tarfile.DIRTYPE; d.mode = 0o700; t.addfile(d)
-          add(t, "checkpoint/inventory.img", b'inventory')
-          add(t, "checkpoint/pages-1.img", bytes(65536))
-          add(t, "checkpoint/pages-2.img", bytes(4096))
-          add(t, "rootfs-diff.tar", bytes(10240))
-          if len(sys.argv) > 2: add(t, sys.argv[2], b'evil')
-      """
+    var entries: [TarFixture.Entry] = [
+      .file(
+        "config.dump",
+        #"{"name":"k8s_counter_counter-0_default_u_0","rootfsImageName":"docker.io/library/busybox:latest","runtime":"runc","checkpointedTime":"2026-03-01T14:05:42Z"}"#
+      ),
+      .file(
+        "spec.dump",
+        #"{"annotations":{"io.container.manager":"cri-o","io.kubernetes.container.name":"counter","io.kubernetes.pod.name":"counter-0","io.kubernetes.pod.namespace":"default"}}"#
+      ),
+      .directory("checkpoint"), .file("checkpoint/inventory.img", "inventory"),
+      .file("checkpoint/pages-1.img", [UInt8](repeating: 0, count: 65536)),
+      .file("checkpoint/pages-2.img", [UInt8](repeating: 0, count: 4096)),
+      .file("rootfs-diff.tar", [UInt8](repeating: 0, count: 10240)),
+    ]
+    if let extraEntry { entries.append(.file(extraEntry, "evil")) }
     let path = directory.file(name)
-    let result = try await Command.run("/usr/bin/python3", ["-c", script, path] + (extraEntry.map { [$0] } ?? []))
-    #expect(result.status == 0, "\(result.stderr)")
+    try await TarFixture.write(entries, to: path)
     return path
   }
 

@@ -15,25 +15,20 @@ struct ImageCommandTests {
     return (result.status, result.text, result.stderr)
   }
 
-  /// A small archive in the kubelet's CRI-O layout, made with Python's tarfile (entries at the root).
+  /// A small archive in the kubelet's CRI-O layout (entries at the root).
   func makeArchive(_ name: String, extraEntry: String? = nil) async throws -> String {
-    let script = """
-      import io, sys, tarfile
-      def add(t, name, data):
-          info = tarfile.TarInfo(name); info.size = len(data); info.mode = 0o600
-          t.addfile(info, io.BytesIO(data))
-      with tarfile.open(sys.argv[1], "w", format=tarfile.GNU_FORMAT) as t:
-          add(t, "config.dump", b'{"name":"k8s_counter_counter-0_default_u_0","rootfsImageName":"docker.io/library/busybox:latest"}')
-          add(t, "spec.dump", b'{"annotations":{"io.container.manager":"cri-o","io.kubernetes.container.name":"counter","io.kubernetes.pod.name":"counter-0","io.kubernetes.pod.namespace":"default"}}')
-          add(t, "bind.mounts", b'[]')
-          d = tarfile.TarInfo("checkpoint"); d.type = tarfile.DIRTYPE; d.mode = 0o700; t.addfile(d)
-          add(t, "checkpoint/inventory.img", b'inventory')
-          add(t, "checkpoint/pages-1.img", bytes(65536) + bytes(range(256)) * 256)
-          if len(sys.argv) > 2: add(t, sys.argv[2], b'evil')
-      """
+    var entries: [TarFixture.Entry] = [
+      .file("config.dump", #"{"name":"k8s_counter_counter-0_default_u_0","rootfsImageName":"docker.io/library/busybox:latest"}"#),
+      .file(
+        "spec.dump",
+        #"{"annotations":{"io.container.manager":"cri-o","io.kubernetes.container.name":"counter","io.kubernetes.pod.name":"counter-0","io.kubernetes.pod.namespace":"default"}}"#
+      ),
+      .file("bind.mounts", "[]"), .directory("checkpoint"), .file("checkpoint/inventory.img", "inventory"),
+      .file("checkpoint/pages-1.img", [UInt8](repeating: 0, count: 65536) + (0..<256 * 256).map { UInt8($0 % 256) }),
+    ]
+    if let extraEntry { entries.append(.file(extraEntry, "evil")) }
     let path = directory.file(name)
-    let (code, _, stderr) = try await run("/usr/bin/python3", ["-c", script, path] + (extraEntry.map { [$0] } ?? []))
-    #expect(code == 0, "\(stderr)")
+    try await TarFixture.write(entries, to: path)
     return path
   }
 
