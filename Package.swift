@@ -37,7 +37,7 @@ let package = Package(
     .executableTarget(name: "embed"),
     .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["embed"]),
     .plugin(name: "EmbedOpenAPI", capability: .buildTool(), dependencies: ["embed"]),
-    .target(name: "Storage", dependencies: ["Core", "SQLite"], plugins: ["EmbedMigrations"]),
+    .target(name: "Storage", dependencies: ["Core", "SQLite", "Crypto"], plugins: ["EmbedMigrations"]),
     .target(name: "Queue", dependencies: ["Core", "Storage"]),
     .target(
       name: "API", dependencies: ["Core", "Storage", "Queue", "HTTPServer", "Crypto", "SQLite"], plugins: ["EmbedOpenAPI"]),

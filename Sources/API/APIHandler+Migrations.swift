@@ -19,7 +19,9 @@ extension APIHandler {
         principal: principal.name, key: key, requestHash: MigrationRequestDecoder.canonicalHash(migration),
         lifetime: configuration.idempotencyKeyLifetime)
     }
-    let outcome = try await store.create(migration, requestedBy: principal.name, trigger: .api, idempotency: idempotency) { job in
+    let outcome = try await store.create(
+      migration, requestedBy: principal.name, trigger: .api, sourceAddress: request.remoteAddress, idempotency: idempotency
+    ) { job in
       JSONWriter.job(job)
     }
     switch outcome {
@@ -51,7 +53,7 @@ extension APIHandler {
   func cancel(_ id: MigrationID, _ request: HTTPRequest, _ principal: Principal) async throws -> HTTPResponse {
     try admitChange(request, principal)
     try requireEmptyBody(request)
-    switch try await store.cancel(id, requestedBy: principal.name) {
+    switch try await store.cancel(id, requestedBy: principal.name, sourceAddress: request.remoteAddress) {
     case .canceled(let job), .alreadyCanceled(let job):
       return json(200, JSONWriter.job(job))
     case .cancelRequested(let job):
@@ -68,7 +70,7 @@ extension APIHandler {
   func retry(_ id: MigrationID, _ request: HTTPRequest, _ principal: Principal) async throws -> HTTPResponse {
     try admitChange(request, principal)
     try requireEmptyBody(request)
-    switch try await store.retry(id, requestedBy: principal.name) {
+    switch try await store.retry(id, requestedBy: principal.name, sourceAddress: request.remoteAddress) {
     case .queued(let job):
       logger.info("retry requested", ["migration.id": id.rawValue, "stage": job.stage.rawValue, "requestedBy": principal.name])
       pool?.notifyWork()

@@ -16,6 +16,8 @@ public final class APIHandler: Sendable {
     public var rateLimitPerSecond: Double = 50
     public var rateLimitBurst: Double = 100
     public var idempotencyKeyLifetime: Duration = .seconds(24 * 3600)
+    /// How far a Standard Webhooks timestamp may be from now, in seconds.
+    public var webhookTolerance: Int64 = 300
     public init() {}
   }
 
@@ -29,14 +31,16 @@ public final class APIHandler: Sendable {
   let draining = Atomic<Bool>(false)
 
   let preflight: PreflightCheck?
+  let hooks: HookFile
 
   /// `preflight` runs the pre-flight checks for `POST /v1/preflight`; nil when no cluster is
   /// configured (the route then answers 503).
   public init(
     store: JobStore, pool: WorkerPool?, tokens: TokenFile, configuration: Configuration, logger: Logger, metrics: MetricsRegistry,
-    preflight: PreflightCheck? = nil
+    preflight: PreflightCheck? = nil, hooks: HookFile = .none
   ) {
     self.preflight = preflight
+    self.hooks = hooks
     self.store = store
     self.pool = pool
     self.tokens = tokens
@@ -144,7 +148,8 @@ public final class APIHandler: Sendable {
     case .cancelMigration(let id): return try await cancel(id, request, principal!)
     case .retryMigration(let id): return try await retry(id, request, principal!)
     case .preflight: return try await checkPreflight(request, principal!)
-    case .health, .openAPI, .listMigrations, .getMigration, .migrationEvents:
+    case .hook(let name): return try await receiveHook(name, request)
+    case .health, .openAPI, .listMigrations, .getMigration, .migrationEvents, .listAudit:
       preconditionFailure("read-only routes are answered by respondNow")
     }
   }
@@ -168,7 +173,11 @@ public final class APIHandler: Sendable {
       try requireNoQuery(request)
       guard let events = try store.blocking.events(id) else { throw Problem.notFound("no migration \(id)") }
       return json(200, JSONWriter.events(events))
-    case .ready, .metrics, .createMigration, .cancelMigration, .retryMigration, .preflight:
+    case .listAudit:
+      let query = try AuditQuery(request.query)
+      let page = try store.blocking.audit(query.filter, limit: query.limit, after: query.cursor)
+      return json(200, JSONWriter.auditPage(page.items, nextCursor: page.next?.token))
+    case .ready, .metrics, .createMigration, .cancelMigration, .retryMigration, .preflight, .hook:
       preconditionFailure("only read-only routes are answered here")
     }
   }

@@ -44,7 +44,7 @@ public struct Problem: Error, Sendable, Equatable {
     let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
     var headers = HTTPHeaders([("Content-Type", "application/problem+json")])
     if let retryAfterSeconds { headers.add("Retry-After", String(retryAfterSeconds)) }
-    if status == 401 { headers.add("WWW-Authenticate", "Bearer realm=\"podhop\"") }
+    if slug == Problem.unauthenticated.slug { headers.add("WWW-Authenticate", "Bearer realm=\"podhop\"") }
     return HTTPResponse(status: status, headers: headers, body: Array(body))
   }
 }
@@ -56,6 +56,10 @@ extension Problem {
   static let unauthenticated = Problem(
     status: 401, slug: "unauthenticated", title: "Unauthenticated",
     detail: "send a valid token as 'Authorization: Bearer <token>'")
+  /// A webhook delivery whose signature or timestamp did not verify; the reason goes to the
+  /// audit trail only, so a forger learns nothing.
+  static let unverifiedDelivery = Problem(
+    status: 401, slug: "unverified-delivery", title: "Unauthenticated", detail: "the delivery could not be verified")
   static func forbidden(_ detail: String) -> Problem {
     Problem(status: 403, slug: "forbidden", title: "Forbidden", detail: detail)
   }

@@ -21,6 +21,7 @@ extension JSONWriter {
         }
       }
       w.member("createdAt", job.createdAt)
+      w.member("deliveryId", job.deliveryID)
       if let error = job.error {
         w.key("error")
         w.object { e in
@@ -73,6 +74,21 @@ extension JSONWriter {
       w.member("targetNode", job.targetNode)
       w.member("trigger", job.trigger.rawValue)
       w.member("updatedAt", job.updatedAt)
+    }
+  }
+
+  /// An audit record (openapi.yaml `AuditRecord`).
+  mutating func write(_ record: AuditRecord) {
+    object { w in
+      w.member("action", record.action.rawValue)
+      w.member("actor", record.actor)
+      w.member("details", record.details)
+      w.member("hash", record.hash)
+      w.key("seq")
+      w.number(record.seq)
+      w.member("sourceAddress", record.sourceAddress)
+      w.member("target", record.target)
+      w.member("time", record.time)
     }
   }
 
@@ -163,6 +179,20 @@ extension JSONWriter {
       w.array { a in
         for event in events { a.write(event) }
       }
+    }
+    return writer.bytes
+  }
+
+  /// `{"items": [...], "nextCursor": ...}` for a page of audit records.
+  static func auditPage(_ records: [AuditRecord], nextCursor: String?) -> [UInt8] {
+    var writer = JSONWriter(capacity: 384 * max(records.count, 1))
+    writer.object { w in
+      w.key("items")
+      w.array { a in
+        for record in records { a.write(record) }
+      }
+      w.key("nextCursor")
+      if let nextCursor { w.string(nextCursor) } else { w.null() }
     }
     return writer.bytes
   }

@@ -4,7 +4,8 @@ import Core
 /// (also the `route` label in metrics); a test checks these against openapi.yaml.
 enum Route: Equatable {
   case health, ready, metrics, openAPI
-  case createMigration, listMigrations, preflight
+  case createMigration, listMigrations, preflight, listAudit
+  case hook(String)
   case getMigration(MigrationID), migrationEvents(MigrationID), cancelMigration(MigrationID), retryMigration(MigrationID)
 
   /// Method and OpenAPI path of every route, for the drift test and 405 answers.
@@ -12,7 +13,7 @@ enum Route: Equatable {
     ("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"), ("GET", "/openapi.yaml"),
     ("POST", "/v1/migrations"), ("GET", "/v1/migrations"), ("GET", "/v1/migrations/{id}"),
     ("GET", "/v1/migrations/{id}/events"), ("POST", "/v1/migrations/{id}/cancel"), ("POST", "/v1/migrations/{id}/retry"),
-    ("POST", "/v1/preflight"),
+    ("POST", "/v1/preflight"), ("GET", "/v1/audit"), ("POST", "/v1/hooks/{name}"),
   ]
 
   /// The outcome of matching a request.
@@ -35,11 +36,15 @@ enum Route: Equatable {
     let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
     let pattern: String
     var id: MigrationID?
+    var hookName = ""
     if segments.count >= 3 && segments.first == "v1" && segments.dropFirst().first == "migrations" {
       let rest = Array(segments.dropFirst(2))
       guard let parsed = MigrationID(String(rest[0])) else { return rest.count <= 2 ? .badID : .notFound }
       id = parsed
       pattern = "/v1/migrations/{id}" + (rest.count > 1 ? "/" + rest[1...].joined(separator: "/") : "")
+    } else if segments.count == 3 && segments.first == "v1" && segments.dropFirst().first == "hooks" {
+      hookName = String(segments.last!)
+      pattern = "/v1/hooks/{name}"
     } else {
       pattern = path
     }
@@ -53,6 +58,8 @@ enum Route: Equatable {
     case ("GET", "/openapi.yaml"): return .route(.openAPI)
     case ("POST", "/v1/migrations"): return .route(.createMigration)
     case ("POST", "/v1/preflight"): return .route(.preflight)
+    case ("GET", "/v1/audit"): return .route(.listAudit)
+    case ("POST", "/v1/hooks/{name}"): return .route(.hook(hookName))
     case ("GET", "/v1/migrations"): return .route(.listMigrations)
     case ("GET", "/v1/migrations/{id}"): return .route(.getMigration(id!))
     case ("GET", "/v1/migrations/{id}/events"): return .route(.migrationEvents(id!))
@@ -75,6 +82,8 @@ enum Route: Equatable {
     case .cancelMigration: "/v1/migrations/{id}/cancel"
     case .retryMigration: "/v1/migrations/{id}/retry"
     case .preflight: "/v1/preflight"
+    case .listAudit: "/v1/audit"
+    case .hook: "/v1/hooks/{name}"
     }
   }
 
@@ -82,16 +91,17 @@ enum Route: Equatable {
   /// thread (`APIHandler.handleNow`). /readyz and /metrics are async: they ask the writer side.
   var readsOnly: Bool {
     switch self {
-    case .health, .openAPI, .listMigrations, .getMigration, .migrationEvents: true
-    case .ready, .metrics, .createMigration, .cancelMigration, .retryMigration, .preflight: false
+    case .health, .openAPI, .listMigrations, .getMigration, .migrationEvents, .listAudit: true
+    case .ready, .metrics, .createMigration, .cancelMigration, .retryMigration, .preflight, .hook: false
     }
   }
 
   /// The least role that may call this route; nil for unauthenticated routes.
   var requiredRole: Role? {
     switch self {
-    case .health, .ready, .metrics, .openAPI: nil
-    case .listMigrations, .getMigration, .migrationEvents: .reader
+    // Hooks authenticate each delivery by its signature instead.
+    case .health, .ready, .metrics, .openAPI, .hook: nil
+    case .listMigrations, .getMigration, .migrationEvents, .listAudit: .reader
     case .createMigration, .cancelMigration, .retryMigration, .preflight: .operator
     }
   }

@@ -9,6 +9,7 @@ public enum CommandLineTool {
       serve     Run the API server and the worker pool (podhop serve --help).
       image     Build a checkpoint image from an archive, offline (podhop image build --help).
       archive   Inspect a checkpoint archive, offline (podhop archive --help).
+      audit     Verify the audit trail's hash chain in a database file (podhop audit --help).
 
     Client commands (talk to a running server; PODHOP_SERVER and PODHOP_TOKEN or --token-file):
       migrate   Migrate a pod to another node, optionally waiting for it (podhop migrate --help).
@@ -24,6 +25,7 @@ public enum CommandLineTool {
     case "serve": return await ServeCommand.run(arguments: Array(arguments.dropFirst()), environment: environment)
     case "image": return await ImageCommand.run(Array(arguments.dropFirst()))
     case "archive": return await ArchiveCommand.run(Array(arguments.dropFirst()))
+    case "audit": return await AuditCommand.run(Array(arguments.dropFirst()))
     case "migrate": return await ClientMigrateCommand.migrate(Array(arguments.dropFirst()), environment: environment)
     case "preflight": return await ClientMigrateCommand.preflight(Array(arguments.dropFirst()), environment: environment)
     case "jobs": return await ClientJobsCommand.run(Array(arguments.dropFirst()), environment: environment)

@@ -31,7 +31,8 @@ public enum ServeCommand {
   }
 
   static func serve(_ configuration: ServeConfiguration, environment: [String: String], logger: Logger) async throws -> Int32 {
-    let tokens = try TokenFile(contents: try readTokens(configuration.tokensFile!))
+    let tokens = try TokenFile(contents: try read(configuration.tokensFile!, "--tokens-file"))
+    let hooks = try configuration.hooksFile.map { path in try HookFile(contents: try read(path, "--hooks-file")) } ?? .none
     let lock = try DatabaseLock(databasePath: configuration.databasePath)
     defer { lock.release() }
     let store = try JobStore(path: configuration.databasePath)
@@ -56,7 +57,7 @@ public enum ServeCommand {
     let pool = WorkerPool(store: store, executors: executors, configuration: poolConfiguration, logger: logger, metrics: metrics)
     let api = APIHandler(
       store: store, pool: pool, tokens: tokens, configuration: configuration.api, logger: logger, metrics: metrics,
-      preflight: preflight)
+      preflight: preflight, hooks: hooks)
     var http = configuration.http
     http.maxBodyBytes = configuration.api.maxBodyBytes
     let server = HTTPServer(
@@ -84,9 +85,9 @@ public enum ServeCommand {
     return 0
   }
 
-  private static func readTokens(_ path: String) throws -> String {
+  private static func read(_ path: String, _ flag: String) throws -> String {
     do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
-      throw ConfigurationError("--tokens-file: cannot read \(path)")
+      throw ConfigurationError("\(flag): cannot read \(path)")
     }
   }
 }

@@ -116,6 +116,18 @@ extension ServeConfiguration {
       c.api.idempotencyKeyLifetime = .seconds(try integer(v, "--idempotency-hours", 1...720) * 3600)
     },
     Setting(
+      flag: "--hooks-file", environment: "PODHOP_HOOKS_FILE", placeholder: "PATH", defaultValue: "(no hooks)",
+      help: "File of 'NAME KIND SCHEME SECRET' lines: the webhooks at /v1/hooks/NAME."
+    ) { c, v throws(ConfigurationError) in
+      c.hooksFile = v
+    },
+    Setting(
+      flag: "--webhook-tolerance-seconds", environment: "PODHOP_WEBHOOK_TOLERANCE_SECONDS", placeholder: "SECONDS",
+      defaultValue: "300", help: "How far a signed webhook's timestamp may be from now."
+    ) { c, v throws(ConfigurationError) in
+      c.api.webhookTolerance = Int64(try integer(v, "--webhook-tolerance-seconds", 1...86_400))
+    },
+    Setting(
       flag: "--kubeconfig", environment: "KUBECONFIG", placeholder: "PATH", defaultValue: "(in-cluster)",
       help: "Kubeconfig for the cluster; without it podhop uses its service account inside a pod."
     ) { c, v throws(ConfigurationError) in

@@ -9,6 +9,8 @@ public struct ServeConfiguration: Sendable {
   public var http = HTTPServerConfiguration()
   public var databasePath = "./podhop.db"
   public var tokensFile: String?
+  /// The inbound webhooks' file; nil for none.
+  public var hooksFile: String?
   public var pool = WorkerPool.Configuration()
   public var api = APIHandler.Configuration()
   public var shutdownGrace: Duration = .seconds(30)

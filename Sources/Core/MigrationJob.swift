@@ -24,6 +24,8 @@ public struct MigrationJob: Sendable, Equatable {
   public var labels: [String: String]
   public var requestedBy: String
   public var trigger: Trigger
+  /// The webhook delivery that asked for the job (`trigger` is `webhook`).
+  public var deliveryID: String?
   public var createdAt: Date
   public var updatedAt: Date
   public var startedAt: Date?
@@ -36,8 +38,9 @@ public struct MigrationJob: Sendable, Equatable {
     checkpoint: CheckpointArchive? = nil,
     restoredPod: RestoredPod? = nil, attempt: Int = 0, error: JobError? = nil,
     labels: [String: String] = [:], requestedBy: String, trigger: Trigger, createdAt: Date,
-    updatedAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, stages: [StageRecord]
+    updatedAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, stages: [StageRecord], deliveryID: String? = nil
   ) {
+    self.deliveryID = deliveryID
     self.id = id
     self.state = state
     self.stage = stage

@@ -28,3 +28,10 @@ extension JobStore {
   /// Reads that run on the calling thread.
   public var blocking: BlockingReads { BlockingReads(database: database) }
 }
+
+extension BlockingReads {
+  /// Up to `limit` audit records matching `filter`, newest first, starting after `cursor`.
+  public func audit(_ filter: AuditFilter, limit: Int, after cursor: AuditCursor?) throws -> AuditPage {
+    try database.readHere { db in try JobStore.loadAuditPage(db, filter, limit: limit, after: cursor) }
+  }
+}

@@ -18,14 +18,16 @@ extension JobStore {
   }
 
   /// Cancels a queued job now, or asks a running job's stage to stop.
-  public func cancel(_ id: MigrationID, requestedBy: String) async throws -> CancelOutcome {
+  public func cancel(_ id: MigrationID, requestedBy: String, sourceAddress: String = "") async throws -> CancelOutcome {
     let now = Microseconds.from(time.now())
+    let actor = AuditActor(name: requestedBy, sourceAddress: sourceAddress)
     return try await database.write { db in
       guard let job = try Self.loadJob(db, id) else { return .notFound }
       switch job.state {
       case .queued:
         try Self.appendEvent(
           db, id, now, .cancelRequested, stage: job.stage, attempt: job.attempt, "cancel requested", ["by": requestedBy])
+        try Self.appendAudit(db, now, actor, .cancelRequested, target: "migration/\(id)", details: ["state": "queued"])
         try Self.cancelNow(db, job, now)
         return .canceled(try Self.loadJob(db, id)!)
       case .running:
@@ -35,6 +37,7 @@ extension JobStore {
           try db.run("UPDATE migrations SET cancel_requested = 1, updated_at = ? WHERE id = ?", [now, id.rawValue])
           try Self.appendEvent(
             db, id, now, .cancelRequested, stage: job.stage, attempt: job.attempt, "cancel requested", ["by": requestedBy])
+          try Self.appendAudit(db, now, actor, .cancelRequested, target: "migration/\(id)", details: ["state": "running"])
         }
         return .cancelRequested(try Self.loadJob(db, id)!)
       case .canceled: return .alreadyCanceled(job)
@@ -55,8 +58,9 @@ extension JobStore {
 
   /// Re-queues a failed job at the stage that failed, with a fresh attempt budget; finished
   /// stages are not run again.
-  public func retry(_ id: MigrationID, requestedBy: String) async throws -> RetryOutcome {
+  public func retry(_ id: MigrationID, requestedBy: String, sourceAddress: String = "") async throws -> RetryOutcome {
     let now = Microseconds.from(time.now())
+    let actor = AuditActor(name: requestedBy, sourceAddress: sourceAddress)
     return try await database.write { db in
       guard let job = try Self.loadJob(db, id) else { return .notFound }
       guard job.state == .failed else { return .notFailed(job) }
@@ -79,6 +83,7 @@ extension JobStore {
       try Self.appendEvent(
         db, id, now, .retryRequested, stage: job.stage, attempt: nil, "retry requested; resuming at the failed stage",
         ["by": requestedBy])
+      try Self.appendAudit(db, now, actor, .retryRequested, target: "migration/\(id)", details: ["stage": job.stage.rawValue])
       return .queued(try Self.loadJob(db, id)!)
     }
   }

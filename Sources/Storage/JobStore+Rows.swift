@@ -63,7 +63,7 @@ extension JobStore {
       requestedBy: row.string("requested_by") ?? "", trigger: trigger,
       createdAt: Microseconds.date(row.int64("created_at") ?? 0), updatedAt: Microseconds.date(row.int64("updated_at") ?? 0),
       startedAt: row.int64("started_at").map(Microseconds.date), finishedAt: row.int64("finished_at").map(Microseconds.date),
-      stages: stages)
+      stages: stages, deliveryID: row.string("delivery_id"))
   }
 
   static func decodeEvent(_ row: Row) throws -> MigrationEvent {
@@ -133,6 +133,28 @@ extension JobStore {
     try db.run(
       "INSERT INTO migration_events (migration_id, seq, time, type, stage, attempt, message, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       [id.rawValue, seq, now, type.rawValue, stage?.rawValue, attempt, message, try encodeStringMap(data)])
+    try auditTransition(db, id, now, type, stage: stage)
+  }
+
+  /// Records the job-level state changes the queue makes in the audit trail: started (the
+  /// first attempt of pre-flight), succeeded, failed (with its error) and canceled.
+  private static func auditTransition(_ db: Connection, _ id: MigrationID, _ now: Int64, _ type: EventType, stage: Stage?)
+    throws
+  {
+    let action: AuditAction
+    var details: [String: String] = [:]
+    switch type {
+    case .stageStarted where stage == .preflight: action = .migrationStarted
+    case .succeeded: action = .migrationSucceeded
+    case .canceled: action = .migrationCanceled
+    case .failed:
+      action = .migrationFailed
+      details["error"] = try db.queryOne("SELECT error_message FROM migrations WHERE id = ?", [id.rawValue])?.string(
+        "error_message")
+    default: return
+    }
+    details["stage"] = stage?.rawValue
+    try appendAudit(db, now, .service, action, target: "migration/\(id)", details: details)
   }
 }
 

@@ -49,10 +49,11 @@ public final class JobStore: Sendable {
   }
 
   /// Stores a new queued job, unless the key replays an earlier request or the pod is busy.
-  /// `render` produces the response body stored for idempotent replays.
+  /// `render` produces the response body stored for idempotent replays. The audit trail
+  /// records `requestedBy` from `sourceAddress`; `deliveryID` names the webhook delivery.
   public func create(
-    _ request: NewMigration, requestedBy: String, trigger: Trigger, idempotency: IdempotencyKey? = nil,
-    render: @escaping @Sendable (MigrationJob) throws -> [UInt8]
+    _ request: NewMigration, requestedBy: String, trigger: Trigger, sourceAddress: String = "", deliveryID: String? = nil,
+    idempotency: IdempotencyKey? = nil, render: @escaping @Sendable (MigrationJob) throws -> [UInt8]
   ) async throws -> CreateOutcome {
     let now = Microseconds.from(time.now())
     return try await database.write { db in
@@ -70,14 +71,13 @@ public final class JobStore: Sendable {
         try db.run(
           """
           INSERT INTO migrations (id, state, stage, source_namespace, source_pod, source_container, target_node,
-            source_policy, allow_volumes, labels, requested_by, trigger, created_at, updated_at, run_at)
-          VALUES (?, 'queued', 'preflight', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            source_policy, allow_volumes, labels, requested_by, trigger, delivery_id, created_at, updated_at, run_at)
+          VALUES (?, 'queued', 'preflight', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
           [
             id.rawValue, request.source.namespace, request.source.pod, request.source.container, request.targetNode,
             request.sourcePolicy.rawValue, request.allowVolumes, try Self.encodeStringMap(request.labels), requestedBy,
-            trigger.rawValue,
-            now, now, now,
+            trigger.rawValue, deliveryID, now, now, now,
           ])
       } catch let error as SQLiteError where error.isConstraintViolation {
         let active = try db.queryOne(
@@ -94,6 +94,14 @@ public final class JobStore: Sendable {
       try Self.appendEvent(
         db, id, now, .created, stage: nil, attempt: nil, "migration requested",
         ["requestedBy": requestedBy, "trigger": trigger.rawValue])
+      var details = [
+        "pod": "\(request.source.namespace)/\(request.source.pod)", "targetNode": request.targetNode,
+        "trigger": trigger.rawValue,
+      ]
+      details["deliveryId"] = deliveryID
+      try Self.appendAudit(
+        db, now, AuditActor(name: requestedBy, sourceAddress: sourceAddress), .migrationCreated, target: "migration/\(id)",
+        details: details)
       let job = try Self.loadJob(db, id)!
       if let idempotency {
         try db.run(

@@ -17,7 +17,7 @@ final class APIHarness: Sendable {
   let server: HTTPServer
   let metrics = MetricsRegistry()
 
-  init(rateLimit: Double = 0, burst: Double = 1, maxBodyBytes: Int = 1 << 20) async throws {
+  init(rateLimit: Double = 0, burst: Double = 1, maxBodyBytes: Int = 1 << 20, hooks: HookFile = .none) async throws {
     directory = try TemporaryDirectory()
     store = try JobStore(path: directory.file("podhop.db"))
     let tokens = try TokenFile(
@@ -33,7 +33,7 @@ final class APIHarness: Sendable {
     configuration.maxBodyBytes = maxBodyBytes
     api = APIHandler(
       store: store, pool: nil, tokens: tokens, configuration: configuration, logger: Logger(minimum: .error) { _ in },
-      metrics: metrics)
+      metrics: metrics, hooks: hooks)
     var http = HTTPServerConfiguration()
     http.port = 0
     http.maxBodyBytes = maxBodyBytes

@@ -47,7 +47,8 @@ struct OpenAPIDriftTests {
       attempt: 1, error: JobError(stage: .push, message: "m", retryable: true), labels: ["a": "b"], requestedBy: "r",
       trigger: .api,
       createdAt: Date(), updatedAt: Date(), startedAt: Date(), finishedAt: Date(),
-      stages: [StageRecord(name: .push, state: .failed, attempts: 1, startedAt: Date(), finishedAt: Date(), durationSeconds: 1)])
+      stages: [StageRecord(name: .push, state: .failed, attempts: 1, startedAt: Date(), finishedAt: Date(), durationSeconds: 1)],
+      deliveryID: "msg_1")
     let full = try #require(try JSONSerialization.jsonObject(with: Data(JSONWriter.job(job))) as? [String: Any])
     let migration = try schema("Migration")
     #expect(propertyNames(migration) == Set(full.keys))
@@ -59,7 +60,7 @@ struct OpenAPIDriftTests {
     let stage = (full["stages"] as? [[String: Any]])?.first ?? [:]
     #expect(propertyNames(try schema("StageRecord")) == Set(stage.keys))
     job.image = nil; job.checkpoint = nil; job.restoredPod = nil; job.error = nil; job.startedAt = nil; job.finishedAt = nil
-    job.sourceNode = nil; job.preflight = nil
+    job.sourceNode = nil; job.preflight = nil; job.deliveryID = nil
     let check = try #require((full["preflight"] as? [[String: Any]])?.first)
     #expect(propertyNames(try schema("PreflightCheck")) == Set(check.keys))
     #expect(
@@ -68,6 +69,18 @@ struct OpenAPIDriftTests {
     let minimal = try #require(try JSONSerialization.jsonObject(with: Data(JSONWriter.job(job))) as? [String: Any])
     let required = Set(migration["required"]?.array?.compactMap(\.string) ?? [])
     #expect(required == Set(minimal.keys))
+  }
+
+  @Test("the AuditRecord schema lists the fields of a record, all required, and every action")
+  func auditFields() throws {
+    let record = AuditRecord(
+      seq: 1, time: Date(), actor: "a", sourceAddress: "", action: .hookRefused, target: "hook/x", details: [:], hash: "h")
+    let page = try #require(
+      try JSONSerialization.jsonObject(with: Data(JSONWriter.auditPage([record], nextCursor: nil))) as? [String: Any])
+    let object = try #require((page["items"] as? [[String: Any]])?.first)
+    #expect(propertyNames(try schema("AuditRecord")) == Set(object.keys))
+    #expect(Set(try schema("AuditRecord")["required"]?.array?.compactMap(\.string) ?? []) == Set(object.keys))
+    #expect(try enumValues("AuditAction") == AuditAction.allCases.map(\.rawValue))
   }
 
   @Test("the Event schema lists the fields of an event")
