@@ -26,6 +26,7 @@ extension APIHandler {
     do {
       switch hook.kind {
       case .migrate: return try await migrate(for: hook, deliveryID, request, actor)
+      case .drain: return try await drain(for: hook, deliveryID, request, actor)
       }
     } catch let problem as Problem {
       try await store.recordAudit(
@@ -40,13 +41,14 @@ extension APIHandler {
     -> HTTPResponse
   {
     try requireJSON(request)
-    let migration = try MigrationRequestDecoder.decode(request.body)
+    let requested = try MigrationRequestDecoder.decode(request.body)
     let idempotency = JobStore.IdempotencyKey(
-      principal: actor.name, key: deliveryID, requestHash: MigrationRequestDecoder.canonicalHash(migration),
+      principal: actor.name, key: deliveryID, requestHash: MigrationRequestDecoder.canonicalHash(requested),
       lifetime: configuration.idempotencyKeyLifetime)
+    let (migration, targetReason) = try await choosingTarget(requested)
     let outcome = try await store.create(
       migration, requestedBy: actor.name, trigger: .webhook, sourceAddress: actor.sourceAddress, deliveryID: deliveryID,
-      idempotency: idempotency
+      targetReason: targetReason, idempotency: idempotency
     ) { job in JSONWriter.job(job) }
     let target = "hook/\(hook.name)"
     switch outcome {
@@ -69,5 +71,21 @@ extension APIHandler {
         "pod-busy", "pod \(migration.source.namespace)/\(migration.source.pod) already has an active migration \(active)",
         extensions: ["activeMigration": active.rawValue])
     }
+  }
+
+  /// A `drain` delivery: `{"node": …, "targetNode": optional, …}`, an evacuation; the delivery id
+  /// makes a redelivery answer the first evacuation.
+  private func drain(for hook: Hook, _ deliveryID: String, _ request: HTTPRequest, _ actor: AuditActor) async throws
+    -> HTTPResponse
+  {
+    try requireJSON(request)
+    let evacuation = try EvacuationRequestDecoder.decode(request.body)
+    let response = try await evacuate(
+      evacuation, requestedBy: actor.name, trigger: .webhook, sourceAddress: actor.sourceAddress, deliveryID: deliveryID,
+      requestKey: deliveryID)
+    let outcome = response.headers["Idempotent-Replayed"] == nil ? "created" : "duplicate"
+    try await store.recordAudit(
+      actor, .hookAccepted, target: "hook/\(hook.name)", details: ["deliveryId": deliveryID, "outcome": outcome])
+    return response
   }
 }

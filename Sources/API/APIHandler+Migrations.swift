@@ -9,18 +9,20 @@ extension APIHandler {
     try admitChange(request, principal)
     try requireJSON(request)
     try requireNoQuery(request)
-    let migration = try MigrationRequestDecoder.decode(request.body)
+    let requested = try MigrationRequestDecoder.decode(request.body)
     var idempotency: JobStore.IdempotencyKey?
     if let key = request.headers["Idempotency-Key"] {
       guard !key.isEmpty, key.utf8.count <= 255, key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7e }) else {
         throw Problem.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters")
       }
       idempotency = .init(
-        principal: principal.name, key: key, requestHash: MigrationRequestDecoder.canonicalHash(migration),
+        principal: principal.name, key: key, requestHash: MigrationRequestDecoder.canonicalHash(requested),
         lifetime: configuration.idempotencyKeyLifetime)
     }
+    let (migration, targetReason) = try await choosingTarget(requested)
     let outcome = try await store.create(
-      migration, requestedBy: principal.name, trigger: .api, sourceAddress: request.remoteAddress, idempotency: idempotency
+      migration, requestedBy: principal.name, trigger: .api, sourceAddress: request.remoteAddress, targetReason: targetReason,
+      idempotency: idempotency
     ) { job in
       JSONWriter.job(job)
     }

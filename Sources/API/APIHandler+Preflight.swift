@@ -7,10 +7,11 @@ extension APIHandler {
     try admitChange(request, principal)
     try requireJSON(request)
     try requireNoQuery(request)
-    let migration = try MigrationRequestDecoder.decode(request.body)
+    let requested = try MigrationRequestDecoder.decode(request.body)
     guard let preflight else {
       throw Problem.unavailable("this podhop has no cluster configured, so it cannot run pre-flight checks", retryAfter: 60)
     }
+    let (migration, _) = try await choosingTarget(requested)
     do {
       return json(200, JSONWriter.preflight(try await preflight(migration)))
     } catch let error as StageError where error.isRetryable {

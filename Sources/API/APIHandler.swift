@@ -32,14 +32,16 @@ public final class APIHandler: Sendable {
 
   let preflight: PreflightCheck?
   let hooks: HookFile
+  let targets: TargetPlanning?
 
   /// `preflight` runs the pre-flight checks for `POST /v1/preflight`; nil when no cluster is
   /// configured (the route then answers 503).
   public init(
     store: JobStore, pool: WorkerPool?, tokens: TokenFile, configuration: Configuration, logger: Logger, metrics: MetricsRegistry,
-    preflight: PreflightCheck? = nil, hooks: HookFile = .none
+    preflight: PreflightCheck? = nil, hooks: HookFile = .none, targets: TargetPlanning? = nil
   ) {
     self.preflight = preflight
+    self.targets = targets
     self.hooks = hooks
     self.store = store
     self.pool = pool
@@ -130,7 +132,8 @@ public final class APIHandler: Sendable {
     switch match {
     case .route(let matched): route = matched
     case .notFound: throw Problem.notFound("no resource at \(request.path)")
-    case .badID: throw Problem.notFound("'\(request.path.split(separator: "/").dropFirst(2).first ?? "")' is not a migration id")
+    case .badID:
+      throw Problem.notFound("'\(request.path.split(separator: "/").dropFirst(2).first ?? "")' is not an id podhop issued")
     case .methodNotAllowed(let methods):
       var response = Problem.methodNotAllowed("\(request.method) is not allowed here; use \(methods.joined(separator: ", "))")
         .response(instance: request.path)
@@ -149,6 +152,9 @@ public final class APIHandler: Sendable {
     case .retryMigration(let id): return try await retry(id, request, principal!)
     case .preflight: return try await checkPreflight(request, principal!)
     case .hook(let name): return try await receiveHook(name, request)
+    case .createEvacuation: return try await createEvacuation(request, principal!)
+    case .listEvacuations: return try await listEvacuations(request)
+    case .getEvacuation(let id): return try await getEvacuation(id)
     case .health, .openAPI, .listMigrations, .getMigration, .migrationEvents, .listAudit:
       preconditionFailure("read-only routes are answered by respondNow")
     }
@@ -177,7 +183,8 @@ public final class APIHandler: Sendable {
       let query = try AuditQuery(request.query)
       let page = try store.blocking.audit(query.filter, limit: query.limit, after: query.cursor)
       return json(200, JSONWriter.auditPage(page.items, nextCursor: page.next?.token))
-    case .ready, .metrics, .createMigration, .cancelMigration, .retryMigration, .preflight, .hook:
+    case .ready, .metrics, .createMigration, .cancelMigration, .retryMigration, .preflight, .hook, .createEvacuation,
+      .listEvacuations, .getEvacuation:
       preconditionFailure("only read-only routes are answered here")
     }
   }

@@ -6,6 +6,8 @@ public struct Hook: Sendable {
   public enum Kind: String, Sendable, CaseIterable {
     /// The body of `POST /v1/migrations`: one job.
     case migrate
+    /// The body of `POST /v1/evacuations`: every movable pod off a node.
+    case drain
   }
 
   public var name: String
@@ -14,7 +16,7 @@ public struct Hook: Sendable {
 }
 
 /// The hooks read from a file of `NAME KIND SCHEME SECRET` lines (`#` starts a comment):
-/// KIND is `migrate`; SCHEME is `standard-webhooks` (SECRET `whsec_<base64>`) or `github`
+/// KIND is `migrate` or `drain`; SCHEME is `standard-webhooks` (SECRET `whsec_<base64>`) or `github`
 /// (SECRET the shared text the sender signs with).
 public struct HookFile: Sendable {
   public let hooks: [String: Hook]

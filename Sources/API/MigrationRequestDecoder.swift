@@ -8,11 +8,7 @@ enum MigrationRequestDecoder {
   static let maxLabels = 64
 
   static func decode(_ body: [UInt8]) throws(Problem) -> NewMigration {
-    let parsed: Any
-    do { parsed = try JSONSerialization.jsonObject(with: Data(body), options: []) } catch {
-      throw Problem.badRequest("the body is not valid JSON")
-    }
-    guard let object = parsed as? [String: Any] else { throw Problem.invalid("the body must be a JSON object") }
+    let object = try object(body)
     var errors: [Problem.FieldError] = []
     func fail(_ field: String, _ message: String) { errors.append(.init(field: field, message: message)) }
     for key in object.keys.sorted() where !["source", "targetNode", "sourcePolicy", "allowVolumes", "labels"].contains(key) {
@@ -30,7 +26,15 @@ enum MigrationRequestDecoder {
     } else {
       fail("source", object["source"] == nil ? "is required" : "must be an object")
     }
-    let targetNode = name(object["targetNode"], "targetNode", required: true, KubernetesName.subdomainProblem, fail) ?? ""
+    // Absent: podhop chooses a compatible node (NewMigration.targetNode stays empty until then).
+    let targetNode = name(object["targetNode"], "targetNode", required: false, KubernetesName.subdomainProblem, fail) ?? ""
+    let (policy, allowVolumes, labels) = options(object, fail)
+    if !errors.isEmpty { throw Problem.invalid("the migration request has invalid fields", errors: errors) }
+    return NewMigration(source: source, targetNode: targetNode, sourcePolicy: policy, allowVolumes: allowVolumes, labels: labels)
+  }
+
+  /// The options a migration and an evacuation share: `sourcePolicy`, `allowVolumes`, `labels`.
+  static func options(_ object: [String: Any], _ fail: (String, String) -> Void) -> (SourcePolicy, Bool, [String: String]) {
     var policy = SourcePolicy.delete
     if let raw = object["sourcePolicy"] {
       if let text = raw as? String, let value = SourcePolicy(rawValue: text) {
@@ -61,8 +65,17 @@ enum MigrationRequestDecoder {
         fail("labels", "must be an object of strings")
       }
     }
-    if !errors.isEmpty { throw Problem.invalid("the migration request has invalid fields", errors: errors) }
-    return NewMigration(source: source, targetNode: targetNode, sourcePolicy: policy, allowVolumes: allowVolumes, labels: labels)
+    return (policy, allowVolumes, labels)
+  }
+
+  /// The JSON object of a request body, or the problem with it.
+  static func object(_ body: [UInt8]) throws(Problem) -> [String: Any] {
+    let parsed: Any
+    do { parsed = try JSONSerialization.jsonObject(with: Data(body), options: []) } catch {
+      throw Problem.badRequest("the body is not valid JSON")
+    }
+    guard let object = parsed as? [String: Any] else { throw Problem.invalid("the body must be a JSON object") }
+    return object
   }
 
   /// A label key: 1–128 characters of letters, digits and `.`, `_`, `/`, `-`.
@@ -74,7 +87,7 @@ enum MigrationRequestDecoder {
     return nil
   }
 
-  private static func name(
+  static func name(
     _ value: Any?, _ field: String, required: Bool, _ rule: (String) -> String?, _ fail: (String, String) -> Void
   ) -> String? {
     guard let value, !(value is NSNull) else {

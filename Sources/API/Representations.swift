@@ -31,6 +31,7 @@ extension JSONWriter {
           e.member("stage", error.stage.rawValue)
         }
       }
+      w.member("evacuationId", job.evacuationID?.rawValue)
       w.member("finishedAt", job.finishedAt)
       w.member("id", job.id.rawValue)
       if let image = job.image {
@@ -72,8 +73,54 @@ extension JSONWriter {
       w.member("startedAt", job.startedAt)
       w.member("state", job.state.rawValue)
       w.member("targetNode", job.targetNode)
+      w.member("targetReason", job.targetReason)
       w.member("trigger", job.trigger.rawValue)
       w.member("updatedAt", job.updatedAt)
+    }
+  }
+
+  /// An evacuation (openapi.yaml `Evacuation`): state and counts derive from its jobs.
+  mutating func write(_ evacuation: Evacuation) {
+    object { w in
+      w.member("createdAt", evacuation.createdAt)
+      w.member("deliveryId", evacuation.deliveryID)
+      w.member("finishedAt", evacuation.finishedAt)
+      w.member("id", evacuation.id.rawValue)
+      w.key("jobs")
+      w.array { a in
+        for job in evacuation.jobs {
+          a.object { j in
+            j.member("id", job.id.rawValue)
+            j.member("pod", job.pod)
+            j.member("state", job.state.rawValue)
+            j.member("targetNode", job.targetNode)
+            if !job.targetReason.isEmpty { j.member("targetReason", job.targetReason) }
+          }
+        }
+      }
+      w.member("node", evacuation.node)
+      w.member("requestedBy", evacuation.requestedBy)
+      w.key("skipped")
+      w.array { a in
+        for skip in evacuation.skipped {
+          a.object { s in
+            s.member("pod", skip.pod)
+            s.member("reason", skip.reason)
+          }
+        }
+      }
+      w.member("state", evacuation.finishedAt == nil ? "running" : "completed")
+      w.key("summary")
+      w.object { s in
+        for state in JobState.allCases {
+          s.key(state.rawValue)
+          s.number(evacuation.jobs.filter { $0.state == state }.count)
+        }
+        s.key("skipped")
+        s.number(evacuation.skipped.count)
+      }
+      w.member("targetNode", evacuation.targetNode)
+      w.member("trigger", evacuation.trigger.rawValue)
     }
   }
 
@@ -190,6 +237,27 @@ extension JSONWriter {
       w.key("items")
       w.array { a in
         for record in records { a.write(record) }
+      }
+      w.key("nextCursor")
+      if let nextCursor { w.string(nextCursor) } else { w.null() }
+    }
+    return writer.bytes
+  }
+
+  /// One evacuation as a response body.
+  static func evacuation(_ evacuation: Evacuation) -> [UInt8] {
+    var writer = JSONWriter()
+    writer.write(evacuation)
+    return writer.bytes
+  }
+
+  /// `{"items": [...], "nextCursor": ...}` for a page of evacuations.
+  static func evacuationPage(_ evacuations: [Evacuation], nextCursor: String?) -> [UInt8] {
+    var writer = JSONWriter()
+    writer.object { w in
+      w.key("items")
+      w.array { a in
+        for evacuation in evacuations { a.write(evacuation) }
       }
       w.key("nextCursor")
       if let nextCursor { w.string(nextCursor) } else { w.null() }

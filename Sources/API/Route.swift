@@ -6,6 +6,7 @@ enum Route: Equatable {
   case health, ready, metrics, openAPI
   case createMigration, listMigrations, preflight, listAudit
   case hook(String)
+  case createEvacuation, listEvacuations, getEvacuation(MigrationID)
   case getMigration(MigrationID), migrationEvents(MigrationID), cancelMigration(MigrationID), retryMigration(MigrationID)
 
   /// Method and OpenAPI path of every route, for the drift test and 405 answers.
@@ -14,6 +15,7 @@ enum Route: Equatable {
     ("POST", "/v1/migrations"), ("GET", "/v1/migrations"), ("GET", "/v1/migrations/{id}"),
     ("GET", "/v1/migrations/{id}/events"), ("POST", "/v1/migrations/{id}/cancel"), ("POST", "/v1/migrations/{id}/retry"),
     ("POST", "/v1/preflight"), ("GET", "/v1/audit"), ("POST", "/v1/hooks/{name}"),
+    ("POST", "/v1/evacuations"), ("GET", "/v1/evacuations"), ("GET", "/v1/evacuations/{id}"),
   ]
 
   /// The outcome of matching a request.
@@ -42,6 +44,10 @@ enum Route: Equatable {
       guard let parsed = MigrationID(String(rest[0])) else { return rest.count <= 2 ? .badID : .notFound }
       id = parsed
       pattern = "/v1/migrations/{id}" + (rest.count > 1 ? "/" + rest[1...].joined(separator: "/") : "")
+    } else if segments.count == 3 && segments.first == "v1" && segments.dropFirst().first == "evacuations" {
+      guard let parsed = MigrationID(String(segments.last!)) else { return .badID }
+      id = parsed
+      pattern = "/v1/evacuations/{id}"
     } else if segments.count == 3 && segments.first == "v1" && segments.dropFirst().first == "hooks" {
       hookName = String(segments.last!)
       pattern = "/v1/hooks/{name}"
@@ -60,6 +66,9 @@ enum Route: Equatable {
     case ("POST", "/v1/preflight"): return .route(.preflight)
     case ("GET", "/v1/audit"): return .route(.listAudit)
     case ("POST", "/v1/hooks/{name}"): return .route(.hook(hookName))
+    case ("POST", "/v1/evacuations"): return .route(.createEvacuation)
+    case ("GET", "/v1/evacuations"): return .route(.listEvacuations)
+    case ("GET", "/v1/evacuations/{id}"): return .route(.getEvacuation(id!))
     case ("GET", "/v1/migrations"): return .route(.listMigrations)
     case ("GET", "/v1/migrations/{id}"): return .route(.getMigration(id!))
     case ("GET", "/v1/migrations/{id}/events"): return .route(.migrationEvents(id!))
@@ -84,6 +93,8 @@ enum Route: Equatable {
     case .preflight: "/v1/preflight"
     case .listAudit: "/v1/audit"
     case .hook: "/v1/hooks/{name}"
+    case .createEvacuation, .listEvacuations: "/v1/evacuations"
+    case .getEvacuation: "/v1/evacuations/{id}"
     }
   }
 
@@ -92,7 +103,9 @@ enum Route: Equatable {
   var readsOnly: Bool {
     switch self {
     case .health, .openAPI, .listMigrations, .getMigration, .migrationEvents, .listAudit: true
-    case .ready, .metrics, .createMigration, .cancelMigration, .retryMigration, .preflight, .hook: false
+    case .ready, .metrics, .createMigration, .cancelMigration, .retryMigration, .preflight, .hook, .createEvacuation,
+      .listEvacuations, .getEvacuation:
+      false
     }
   }
 
@@ -101,8 +114,8 @@ enum Route: Equatable {
     switch self {
     // Hooks authenticate each delivery by its signature instead.
     case .health, .ready, .metrics, .openAPI, .hook: nil
-    case .listMigrations, .getMigration, .migrationEvents, .listAudit: .reader
-    case .createMigration, .cancelMigration, .retryMigration, .preflight: .operator
+    case .listMigrations, .getMigration, .migrationEvents, .listAudit, .listEvacuations, .getEvacuation: .reader
+    case .createMigration, .cancelMigration, .retryMigration, .preflight, .createEvacuation: .operator
     }
   }
 }

@@ -46,10 +46,12 @@ public enum ServeCommand {
     var poolConfiguration = configuration.pool
     var executors: [Stage: any StageExecutor] = [:]
     var preflight: PreflightCheck?
+    var targets: TargetPlanning?
     switch try StageCatalog.build(configuration.stages, environment: environment) {
-    case .ready(let ready, let check):
+    case .ready(let ready, let check, let planning):
       executors = ready
       preflight = check
+      targets = planning
     case .notConfigured(let reason):
       logger.warning("stages not configured; serving the API only", ["reason": reason])
       poolConfiguration.stagesUnavailableReason = reason
@@ -57,7 +59,7 @@ public enum ServeCommand {
     let pool = WorkerPool(store: store, executors: executors, configuration: poolConfiguration, logger: logger, metrics: metrics)
     let api = APIHandler(
       store: store, pool: pool, tokens: tokens, configuration: configuration.api, logger: logger, metrics: metrics,
-      preflight: preflight, hooks: hooks)
+      preflight: preflight, hooks: hooks, targets: targets)
     var http = configuration.http
     http.maxBodyBytes = configuration.api.maxBodyBytes
     let server = HTTPServer(

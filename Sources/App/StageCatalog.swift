@@ -12,7 +12,7 @@ import Stages
 enum StageCatalog {
   /// The executors, or why there are none.
   enum Outcome {
-    case ready([Stage: any StageExecutor], preflight: PreflightCheck)
+    case ready([Stage: any StageExecutor], preflight: PreflightCheck, targets: TargetPlanning)
     case notConfigured(String)
   }
 
@@ -53,6 +53,9 @@ enum StageCatalog {
       return PreflightResult(
         report: output.preflight ?? PreflightReport(), sourceNode: output.sourceNode, container: output.container)
     }
+    let planner = EvacuationPlanner(kubernetes: kubernetes)
+    let targets = TargetPlanning(
+      planEvacuation: { try await planner.plan($0) }, chooseTarget: { try await planner.chooseTarget(for: $0) })
     return .ready(
       [
         .preflight: preflightStage,
@@ -61,7 +64,7 @@ enum StageCatalog {
         .push: PushStage(kubernetes: kubernetes, registry: registry, settings: settings),
         .restore: RestoreStage(kubernetes: kubernetes, settings: settings),
         .finalize: FinalizeStage(kubernetes: kubernetes),
-      ], preflight: preflight)
+      ], preflight: preflight, targets: targets)
   }
 
   private static func registryConfiguration(_ configuration: StageConfiguration, registryPrefix: String) throws

@@ -175,6 +175,7 @@ struct ClusterState: Sendable {
         seed.containers.map { container in
           var json: JSONValue = ["name": .string(container.name), "image": .string(container.image)]
           if let command = container.command { json["command"] = .array(command.map { .string($0) }) }
+          if let requests = container.requests { json["resources"] = ["requests": .strings(requests)] }
           if let mounts = container.volumeMounts {
             json["volumeMounts"] = .array(
               mounts.map { mount in

@@ -41,7 +41,8 @@ import Foundation
 ///     "labels": {"app": "web"}, "annotations": {}, "ownerReferences": [ … ],
 ///     "serviceAccountName": "default", "automountServiceAccountToken": true,
 ///     "containers": [{"name": "app", "image": "nginx:1.25", "command": ["nginx"],
-///                     "volumeMounts": [{"name": "data", "mountPath": "/data"}]}],
+///                     "volumeMounts": [{"name": "data", "mountPath": "/data"}],
+///                     "requests": {"cpu": "500m", "memory": "1Gi"}}],
 ///     "volumes": [{"name": "data", "emptyDir": {}}],
 ///     "memoryBytes": 4194304,            // size of checkpoint/pages-1.img in this pod's archives
 ///     "ready": true
@@ -168,6 +169,8 @@ public struct Scenario: Sendable, Codable {
     public var command: [String]?
     /// Volume mounts.
     public var volumeMounts: [VolumeMount]?
+    /// `resources.requests`, e.g. `{"cpu": "500m", "memory": "1Gi"}`.
+    public var requests: [String: String]?
   }
 
   /// A volume mount of a seed container.

@@ -43,6 +43,9 @@ public enum AuditAction: String, Sendable, CaseIterable {
   case migrationSucceeded = "migration.succeeded"
   case migrationFailed = "migration.failed"
   case migrationCanceled = "migration.canceled"
+  /// A caller asked to evacuate a node; the service finished it when its last job ended.
+  case evacuationCreated = "evacuation.created"
+  case evacuationCompleted = "evacuation.completed"
   /// A webhook delivery passed its signature check and was acted on.
   case hookAccepted = "hook.accepted"
   /// A webhook delivery was refused (signature, timestamp, unknown hook, body); `reason` says why.

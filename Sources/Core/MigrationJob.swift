@@ -26,6 +26,10 @@ public struct MigrationJob: Sendable, Equatable {
   public var trigger: Trigger
   /// The webhook delivery that asked for the job (`trigger` is `webhook`).
   public var deliveryID: String?
+  /// The evacuation the job belongs to.
+  public var evacuationID: MigrationID?
+  /// Why podhop chose `targetNode`, when the caller left it to podhop.
+  public var targetReason: String?
   public var createdAt: Date
   public var updatedAt: Date
   public var startedAt: Date?

@@ -14,6 +14,20 @@ extension KubernetesClient {
     return try Self.items(of: list, operation: "GET \(path)").map(Pod.init(json:))
   }
 
+  /// The pods of every namespace, optionally only those matching `fieldSelector`
+  /// (`spec.nodeName=node-a`), in the server's order. The list is not paginated.
+  public func podsInAllNamespaces(fieldSelector: String? = nil) async throws(KubernetesError) -> [Pod] {
+    let path = "/api/v1/pods"
+    let list = try await get(path, query: fieldSelector.map { [("fieldSelector", $0)] } ?? [])
+    return try Self.items(of: list, operation: "GET \(path)").map(Pod.init(json:))
+  }
+
+  /// Every node, in the server's order. The list is not paginated.
+  public func nodes() async throws(KubernetesError) -> [Node] {
+    let path = "/api/v1/nodes"
+    return try Self.items(of: await get(path), operation: "GET \(path)").map(Node.init(json:))
+  }
+
   /// Creates `pod` (a full Pod object: `apiVersion`, `kind`, `metadata`, `spec`) in `namespace`
   /// and returns it as the server stored it.
   ///

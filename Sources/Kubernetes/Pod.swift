@@ -38,6 +38,15 @@ public struct Pod: Sendable {
   public var volumes: [Volume] { (json.value(at: "spec", "volumes")?.array ?? []).map(Volume.init(json:)) }
   /// Whether the `Ready` condition is `True`.
   public var isReady: Bool { json.value(at: "status", "conditions")?.hasTrueCondition("Ready") ?? false }
+
+  /// The sum of the containers' `resources.requests` for `resource` (`cpu` in millicores,
+  /// `memory` in bytes); 0 when none is set, as the scheduler counts it.
+  public func requested(_ resource: String) -> Int64 {
+    (json.value(at: "spec", "containers")?.array ?? []).reduce(0) { sum, container in
+      guard let text = container.value(at: "resources", "requests", resource)?.string else { return sum }
+      return sum + ((resource == "cpu" ? ResourceQuantity.milli(text) : ResourceQuantity.whole(text)) ?? 0)
+    }
+  }
   /// `status.containerStatuses` (regular containers only), in the server's order.
   public var containerStatuses: [ContainerStatus] {
     (json.value(at: "status", "containerStatuses")?.array ?? []).map(ContainerStatus.init(json:))

@@ -84,6 +84,9 @@ extension JobStore {
         db, id, now, .retryRequested, stage: job.stage, attempt: nil, "retry requested; resuming at the failed stage",
         ["by": requestedBy])
       try Self.appendAudit(db, now, actor, .retryRequested, target: "migration/\(id)", details: ["stage": job.stage.rawValue])
+      // A retried child job reopens its evacuation.
+      try db.run(
+        "UPDATE evacuations SET finished_at = NULL WHERE id = (SELECT evacuation_id FROM migrations WHERE id = ?)", [id.rawValue])
       return .queued(try Self.loadJob(db, id)!)
     }
   }

@@ -51,7 +51,7 @@ extension JobStore {
       error = JobError(stage: errorStage, message: message, retryable: row.bool("error_retryable") ?? false)
     }
     let labels = try decodeStringMap(row.string("labels"))
-    return MigrationJob(
+    var job = MigrationJob(
       id: id, state: state, stage: stage,
       source: PodReference(
         namespace: row.string("source_namespace") ?? "", pod: row.string("source_pod") ?? "",
@@ -64,6 +64,9 @@ extension JobStore {
       createdAt: Microseconds.date(row.int64("created_at") ?? 0), updatedAt: Microseconds.date(row.int64("updated_at") ?? 0),
       startedAt: row.int64("started_at").map(Microseconds.date), finishedAt: row.int64("finished_at").map(Microseconds.date),
       stages: stages, deliveryID: row.string("delivery_id"))
+    job.evacuationID = row.string("evacuation_id").flatMap(MigrationID.init)
+    job.targetReason = row.string("target_reason")
+    return job
   }
 
   static func decodeEvent(_ row: Row) throws -> MigrationEvent {
@@ -133,12 +136,13 @@ extension JobStore {
     try db.run(
       "INSERT INTO migration_events (migration_id, seq, time, type, stage, attempt, message, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       [id.rawValue, seq, now, type.rawValue, stage?.rawValue, attempt, message, try encodeStringMap(data)])
-    try auditTransition(db, id, now, type, stage: stage)
+    try recordTransition(db, id, now, type, stage: stage)
   }
 
   /// Records the job-level state changes the queue makes in the audit trail: started (the
-  /// first attempt of pre-flight), succeeded, failed (with its error) and canceled.
-  private static func auditTransition(_ db: Connection, _ id: MigrationID, _ now: Int64, _ type: EventType, stage: Stage?)
+  /// first attempt of pre-flight), succeeded, failed (with its error) and canceled; a job that
+  /// ends may finish its evacuation.
+  private static func recordTransition(_ db: Connection, _ id: MigrationID, _ now: Int64, _ type: EventType, stage: Stage?)
     throws
   {
     let action: AuditAction
@@ -155,6 +159,13 @@ extension JobStore {
     }
     details["stage"] = stage?.rawValue
     try appendAudit(db, now, .service, action, target: "migration/\(id)", details: details)
+    if action != .migrationStarted,
+      let evacuation = try db.queryOne("SELECT evacuation_id FROM migrations WHERE id = ?", [id.rawValue])?.string(
+        "evacuation_id"
+      ).flatMap(MigrationID.init)
+    {
+      try finishEvacuationIfDone(db, evacuation, now)
+    }
   }
 }
 

@@ -50,10 +50,11 @@ public final class JobStore: Sendable {
 
   /// Stores a new queued job, unless the key replays an earlier request or the pod is busy.
   /// `render` produces the response body stored for idempotent replays. The audit trail
-  /// records `requestedBy` from `sourceAddress`; `deliveryID` names the webhook delivery.
+  /// records `requestedBy` from `sourceAddress`; `deliveryID` names the webhook delivery;
+  /// `targetReason` says why podhop chose the target node when the caller did not.
   public func create(
     _ request: NewMigration, requestedBy: String, trigger: Trigger, sourceAddress: String = "", deliveryID: String? = nil,
-    idempotency: IdempotencyKey? = nil, render: @escaping @Sendable (MigrationJob) throws -> [UInt8]
+    targetReason: String? = nil, idempotency: IdempotencyKey? = nil, render: @escaping @Sendable (MigrationJob) throws -> [UInt8]
   ) async throws -> CreateOutcome {
     let now = Microseconds.from(time.now())
     return try await database.write { db in
@@ -66,42 +67,14 @@ public final class JobStore: Sendable {
           return .replayed(body: seen.blob("response_body") ?? [], id: MigrationID(seen.string("migration_id")!)!)
         }
       }
-      let id = MigrationID()
-      do {
-        try db.run(
-          """
-          INSERT INTO migrations (id, state, stage, source_namespace, source_pod, source_container, target_node,
-            source_policy, allow_volumes, labels, requested_by, trigger, delivery_id, created_at, updated_at, run_at)
-          VALUES (?, 'queued', 'preflight', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """,
-          [
-            id.rawValue, request.source.namespace, request.source.pod, request.source.container, request.targetNode,
-            request.sourcePolicy.rawValue, request.allowVolumes, try Self.encodeStringMap(request.labels), requestedBy,
-            trigger.rawValue, deliveryID, now, now, now,
-          ])
-      } catch let error as SQLiteError where error.isConstraintViolation {
-        let active = try db.queryOne(
-          "SELECT id FROM migrations WHERE source_namespace = ? AND source_pod = ? AND state IN ('queued', 'running')",
-          [request.source.namespace, request.source.pod])
-        guard let activeID = active?.string("id").flatMap(MigrationID.init) else { throw error }
-        return .podBusy(active: activeID)
+      let id: MigrationID
+      switch try Self.insertJob(
+        db, request, now, requestedBy: requestedBy, trigger: trigger, sourceAddress: sourceAddress, deliveryID: deliveryID,
+        targetReason: targetReason)
+      {
+      case .inserted(let inserted): id = inserted
+      case .podBusy(let active): return .podBusy(active: active)
       }
-      for (position, stage) in Stage.allCases.enumerated() {
-        try db.run(
-          "INSERT INTO migration_stages (migration_id, position, name, state) VALUES (?, ?, ?, 'pending')",
-          [id.rawValue, position, stage.rawValue])
-      }
-      try Self.appendEvent(
-        db, id, now, .created, stage: nil, attempt: nil, "migration requested",
-        ["requestedBy": requestedBy, "trigger": trigger.rawValue])
-      var details = [
-        "pod": "\(request.source.namespace)/\(request.source.pod)", "targetNode": request.targetNode,
-        "trigger": trigger.rawValue,
-      ]
-      details["deliveryId"] = deliveryID
-      try Self.appendAudit(
-        db, now, AuditActor(name: requestedBy, sourceAddress: sourceAddress), .migrationCreated, target: "migration/\(id)",
-        details: details)
       let job = try Self.loadJob(db, id)!
       if let idempotency {
         try db.run(

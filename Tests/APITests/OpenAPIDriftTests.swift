@@ -49,6 +49,8 @@ struct OpenAPIDriftTests {
       createdAt: Date(), updatedAt: Date(), startedAt: Date(), finishedAt: Date(),
       stages: [StageRecord(name: .push, state: .failed, attempts: 1, startedAt: Date(), finishedAt: Date(), durationSeconds: 1)],
       deliveryID: "msg_1")
+    job.evacuationID = MigrationID()
+    job.targetReason = "chosen"
     let full = try #require(try JSONSerialization.jsonObject(with: Data(JSONWriter.job(job))) as? [String: Any])
     let migration = try schema("Migration")
     #expect(propertyNames(migration) == Set(full.keys))
@@ -60,7 +62,7 @@ struct OpenAPIDriftTests {
     let stage = (full["stages"] as? [[String: Any]])?.first ?? [:]
     #expect(propertyNames(try schema("StageRecord")) == Set(stage.keys))
     job.image = nil; job.checkpoint = nil; job.restoredPod = nil; job.error = nil; job.startedAt = nil; job.finishedAt = nil
-    job.sourceNode = nil; job.preflight = nil; job.deliveryID = nil
+    job.sourceNode = nil; job.preflight = nil; job.deliveryID = nil; job.evacuationID = nil; job.targetReason = nil
     let check = try #require((full["preflight"] as? [[String: Any]])?.first)
     #expect(propertyNames(try schema("PreflightCheck")) == Set(check.keys))
     #expect(
@@ -81,6 +83,28 @@ struct OpenAPIDriftTests {
     #expect(propertyNames(try schema("AuditRecord")) == Set(object.keys))
     #expect(Set(try schema("AuditRecord")["required"]?.array?.compactMap(\.string) ?? []) == Set(object.keys))
     #expect(try enumValues("AuditAction") == AuditAction.allCases.map(\.rawValue))
+  }
+
+  @Test("the Evacuation schema lists the fields of a full evacuation, requires the ones always present")
+  func evacuationFields() throws {
+    var evacuation = Evacuation(
+      id: MigrationID(), node: "a", targetNode: "b", requestedBy: "r", trigger: .webhook, deliveryID: "d", createdAt: Date(),
+      finishedAt: Date(), jobs: [.init(id: MigrationID(), pod: "n/p", targetNode: "b", state: .queued, targetReason: "why")],
+      skipped: [.init(pod: "n/q", reason: "why")])
+    let full = try #require(try JSONSerialization.jsonObject(with: Data(JSONWriter.evacuation(evacuation))) as? [String: Any])
+    let schema = try schema("Evacuation")
+    #expect(propertyNames(schema) == Set(full.keys))
+    for nested in ["summary"] {
+      #expect(
+        propertyNames(try #require(schema["properties"]?[nested])) == Set((full[nested] as? [String: Any])?.keys ?? [:].keys))
+    }
+    let job = try #require((full["jobs"] as? [[String: Any]])?.first)
+    #expect(propertyNames(try #require(schema["properties"]?["jobs"]?["items"])) == Set(job.keys))
+    let skip = try #require((full["skipped"] as? [[String: Any]])?.first)
+    #expect(propertyNames(try #require(schema["properties"]?["skipped"]?["items"])) == Set(skip.keys))
+    evacuation.targetNode = nil; evacuation.deliveryID = nil; evacuation.finishedAt = nil
+    let minimal = try #require(try JSONSerialization.jsonObject(with: Data(JSONWriter.evacuation(evacuation))) as? [String: Any])
+    #expect(Set(schema["required"]?.array?.compactMap(\.string) ?? []) == Set(minimal.keys))
   }
 
   @Test("the Event schema lists the fields of an event")

@@ -35,7 +35,7 @@ struct StageCatalogTests {
     configuration.kubeconfig = try kubeconfig(directory)
     configuration.checkpointDirectory = directory.path
     configuration.registry = "127.0.0.1:5000/podhop"
-    guard case .ready(let executors, _) = try StageCatalog.build(configuration, environment: [:]) else {
+    guard case .ready(let executors, _, _) = try StageCatalog.build(configuration, environment: [:]) else {
       Issue.record("expected ready"); return
     }
     #expect(executors.count == 6)

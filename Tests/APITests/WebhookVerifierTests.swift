@@ -118,7 +118,7 @@ struct WebhookVerifierTests {
         "Bad_Name migrate github a-long-shared-secret-text",
         "hooks file line 1: NAME may use lowercase letters, digits and - (at most 63)"
       ),
-      ("x drain github a-long-shared-secret-text", "hooks file line 1: KIND must be one of migrate"),
+      ("x evict github a-long-shared-secret-text", "hooks file line 1: KIND must be one of migrate, drain"),
       ("x migrate hmac a-long-shared-secret-text", "hooks file line 1: SCHEME must be standard-webhooks or github"),
       ("x migrate github short", "hooks file line 1: a github SECRET must be at least 16 characters"),
       (

@@ -14,8 +14,9 @@ final class MigrationHarness: Sendable {
   let podhop: PodhopProcess
   let port: UInt16
 
-  /// `nodes` and `pods` are scenario JSON fragments (see Sources/ClusterEmulator's README).
-  init(nodes: [String], pods: [String]) async throws {
+  /// `nodes` and `pods` are scenario JSON fragments (see Sources/ClusterEmulator's README);
+  /// `serveArguments` are added to `podhop serve`'s (paths relative to `directory`).
+  init(nodes: [String], pods: [String], serveArguments: [String] = [], files: [String: String] = [:]) async throws {
     directory = try TemporaryDirectory()
     registry = try await RegistryProcess.start(.plainHTTP)
     let checkpoints = directory.file("checkpoints")
@@ -31,13 +32,14 @@ final class MigrationHarness: Sendable {
     emulator = try await EmulatorProcess(
       scenario: directory.file("scenario.json"), arguments: ["--write-kubeconfig", directory.file("kubeconfig")])
     try "e2e admin \(Self.token)\n".write(toFile: directory.file("tokens"), atomically: true, encoding: .utf8)
+    for (name, contents) in files { try contents.write(toFile: directory.file(name), atomically: true, encoding: .utf8) }
     podhop = try PodhopProcess(
       [
         "serve", "--listen", "127.0.0.1:0", "--tokens-file", "tokens", "--database", "podhop.db", "--rate-limit", "0",
         "--kubeconfig", directory.file("kubeconfig"), "--checkpoint-dir", checkpoints,
         "--registry", "\(registry.address)/podhop", "--insecure-registry", registry.address,
         "--retry-base-seconds", "0.05", "--retry-max-seconds", "0.2", "--restore-timeout-seconds", "20",
-      ], directory: directory.path)
+      ] + serveArguments, directory: directory.path)
     port = try await podhop.waitForPort()
   }
 
