@@ -39,12 +39,15 @@ let package = Package(
     .plugin(name: "EmbedOpenAPI", capability: .buildTool(), dependencies: ["embed"]),
     .target(name: "Storage", dependencies: ["Core", "SQLite", "Crypto"], plugins: ["EmbedMigrations"]),
     .target(name: "Queue", dependencies: ["Core", "Storage"]),
+    .target(name: "Notifications", dependencies: ["Core", "Storage", "HTTPClient", "Crypto"]),
     .target(
       name: "API", dependencies: ["Core", "Storage", "Queue", "HTTPServer", "Crypto", "SQLite"], plugins: ["EmbedOpenAPI"]),
     .target(name: "Stages", dependencies: ["Core", "Kubernetes", "Registry", "OCI", "HTTPClient", "Crypto"]),
     .target(
       name: "App",
-      dependencies: ["Core", "Storage", "Queue", "API", "HTTPServer", "OCI", "Stages", "Kubernetes", "Registry", "HTTPClient"]),
+      dependencies: [
+        "Core", "Storage", "Queue", "API", "HTTPServer", "OCI", "Stages", "Kubernetes", "Registry", "HTTPClient", "Notifications",
+      ]),
     .executableTarget(name: "podhop", dependencies: ["App"]),
     .target(name: "ClusterEmulator", dependencies: ["HTTPServer", "Crypto", "YAML"]),
     .executableTarget(name: "cluster-emulator", dependencies: ["ClusterEmulator"]),
@@ -56,6 +59,7 @@ let package = Package(
     .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
     .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
     .testTarget(name: "QueueTests", dependencies: ["Queue", "TestSupport"]),
+    .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "Storage", "HTTPServer", "Crypto", "TestSupport"]),
     .testTarget(name: "StagesTests", dependencies: ["Stages", "Kubernetes", "TestSupport"]),
     .testTarget(name: "APITests", dependencies: ["API", "App", "TestSupport", "YAML"]),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),

@@ -155,6 +155,8 @@ public final class APIHandler: Sendable {
     case .createEvacuation: return try await createEvacuation(request, principal!)
     case .listEvacuations: return try await listEvacuations(request)
     case .getEvacuation(let id): return try await getEvacuation(id)
+    case .listDeliveries: return try await listDeliveries(request)
+    case .redeliver(let id): return try await redeliver(id, request, principal!)
     case .health, .openAPI, .listMigrations, .getMigration, .migrationEvents, .listAudit:
       preconditionFailure("read-only routes are answered by respondNow")
     }
@@ -184,7 +186,7 @@ public final class APIHandler: Sendable {
       let page = try store.blocking.audit(query.filter, limit: query.limit, after: query.cursor)
       return json(200, JSONWriter.auditPage(page.items, nextCursor: page.next?.token))
     case .ready, .metrics, .createMigration, .cancelMigration, .retryMigration, .preflight, .hook, .createEvacuation,
-      .listEvacuations, .getEvacuation:
+      .listEvacuations, .getEvacuation, .listDeliveries, .redeliver:
       preconditionFailure("only read-only routes are answered here")
     }
   }

@@ -124,6 +124,35 @@ extension JSONWriter {
     }
   }
 
+  /// An outbound notification with its attempts (openapi.yaml `Delivery`).
+  mutating func write(_ delivery: NotificationDelivery) {
+    object { w in
+      w.key("attempts")
+      w.array { a in
+        for attempt in delivery.attempts {
+          a.object { t in
+            t.key("attempt")
+            t.number(attempt.attempt)
+            t.member("error", attempt.error)
+            if let status = attempt.status {
+              t.key("status")
+              t.number(status)
+            }
+            t.member("time", attempt.time)
+          }
+        }
+      }
+      w.member("createdAt", delivery.createdAt)
+      w.member("id", delivery.id)
+      w.member("nextAttemptAt", delivery.nextAttemptAt)
+      w.member("payload", delivery.payload)
+      w.member("state", delivery.state.rawValue)
+      w.member("subscription", delivery.subscription)
+      w.member("type", delivery.type.rawValue)
+      w.member("updatedAt", delivery.updatedAt)
+    }
+  }
+
   /// An audit record (openapi.yaml `AuditRecord`).
   mutating func write(_ record: AuditRecord) {
     object { w in
@@ -258,6 +287,27 @@ extension JSONWriter {
       w.key("items")
       w.array { a in
         for evacuation in evacuations { a.write(evacuation) }
+      }
+      w.key("nextCursor")
+      if let nextCursor { w.string(nextCursor) } else { w.null() }
+    }
+    return writer.bytes
+  }
+
+  /// One delivery as a response body.
+  static func delivery(_ delivery: NotificationDelivery) -> [UInt8] {
+    var writer = JSONWriter()
+    writer.write(delivery)
+    return writer.bytes
+  }
+
+  /// `{"items": [...], "nextCursor": ...}` for a page of deliveries.
+  static func deliveryPage(_ deliveries: [NotificationDelivery], nextCursor: String?) -> [UInt8] {
+    var writer = JSONWriter()
+    writer.object { w in
+      w.key("items")
+      w.array { a in
+        for delivery in deliveries { a.write(delivery) }
       }
       w.key("nextCursor")
       if let nextCursor { w.string(nextCursor) } else { w.null() }

@@ -7,6 +7,7 @@ enum Route: Equatable {
   case createMigration, listMigrations, preflight, listAudit
   case hook(String)
   case createEvacuation, listEvacuations, getEvacuation(MigrationID)
+  case listDeliveries, redeliver(String)
   case getMigration(MigrationID), migrationEvents(MigrationID), cancelMigration(MigrationID), retryMigration(MigrationID)
 
   /// Method and OpenAPI path of every route, for the drift test and 405 answers.
@@ -16,6 +17,7 @@ enum Route: Equatable {
     ("GET", "/v1/migrations/{id}/events"), ("POST", "/v1/migrations/{id}/cancel"), ("POST", "/v1/migrations/{id}/retry"),
     ("POST", "/v1/preflight"), ("GET", "/v1/audit"), ("POST", "/v1/hooks/{name}"),
     ("POST", "/v1/evacuations"), ("GET", "/v1/evacuations"), ("GET", "/v1/evacuations/{id}"),
+    ("GET", "/v1/deliveries"), ("POST", "/v1/deliveries/{id}/redeliver"),
   ]
 
   /// The outcome of matching a request.
@@ -38,6 +40,7 @@ enum Route: Equatable {
     let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
     let pattern: String
     var id: MigrationID?
+    /// The hook name or delivery id of the path.
     var hookName = ""
     if segments.count >= 3 && segments.first == "v1" && segments.dropFirst().first == "migrations" {
       let rest = Array(segments.dropFirst(2))
@@ -48,6 +51,9 @@ enum Route: Equatable {
       guard let parsed = MigrationID(String(segments.last!)) else { return .badID }
       id = parsed
       pattern = "/v1/evacuations/{id}"
+    } else if segments.count == 4 && segments.first == "v1" && segments.dropFirst().first == "deliveries" {
+      hookName = String(segments.dropFirst(2).first!)
+      pattern = "/v1/deliveries/{id}/" + segments.last!
     } else if segments.count == 3 && segments.first == "v1" && segments.dropFirst().first == "hooks" {
       hookName = String(segments.last!)
       pattern = "/v1/hooks/{name}"
@@ -69,6 +75,8 @@ enum Route: Equatable {
     case ("POST", "/v1/evacuations"): return .route(.createEvacuation)
     case ("GET", "/v1/evacuations"): return .route(.listEvacuations)
     case ("GET", "/v1/evacuations/{id}"): return .route(.getEvacuation(id!))
+    case ("GET", "/v1/deliveries"): return .route(.listDeliveries)
+    case ("POST", "/v1/deliveries/{id}/redeliver"): return .route(.redeliver(hookName))
     case ("GET", "/v1/migrations"): return .route(.listMigrations)
     case ("GET", "/v1/migrations/{id}"): return .route(.getMigration(id!))
     case ("GET", "/v1/migrations/{id}/events"): return .route(.migrationEvents(id!))
@@ -95,6 +103,8 @@ enum Route: Equatable {
     case .hook: "/v1/hooks/{name}"
     case .createEvacuation, .listEvacuations: "/v1/evacuations"
     case .getEvacuation: "/v1/evacuations/{id}"
+    case .listDeliveries: "/v1/deliveries"
+    case .redeliver: "/v1/deliveries/{id}/redeliver"
     }
   }
 
@@ -104,7 +114,7 @@ enum Route: Equatable {
     switch self {
     case .health, .openAPI, .listMigrations, .getMigration, .migrationEvents, .listAudit: true
     case .ready, .metrics, .createMigration, .cancelMigration, .retryMigration, .preflight, .hook, .createEvacuation,
-      .listEvacuations, .getEvacuation:
+      .listEvacuations, .getEvacuation, .listDeliveries, .redeliver:
       false
     }
   }
@@ -114,8 +124,9 @@ enum Route: Equatable {
     switch self {
     // Hooks authenticate each delivery by its signature instead.
     case .health, .ready, .metrics, .openAPI, .hook: nil
-    case .listMigrations, .getMigration, .migrationEvents, .listAudit, .listEvacuations, .getEvacuation: .reader
-    case .createMigration, .cancelMigration, .retryMigration, .preflight, .createEvacuation: .operator
+    case .listMigrations, .getMigration, .migrationEvents, .listAudit, .listEvacuations, .getEvacuation, .listDeliveries:
+      .reader
+    case .createMigration, .cancelMigration, .retryMigration, .preflight, .createEvacuation, .redeliver: .operator
     }
   }
 }

@@ -28,11 +28,7 @@ public enum WebhookVerifier: Sendable {
   }
 
   /// The key of a Standard Webhooks secret: `whsec_` (optional) then base64 of 24 to 64 bytes.
-  public static func standardWebhooksKey(_ secret: String) -> [UInt8]? {
-    let encoded = secret.hasPrefix("whsec_") ? String(secret.dropFirst(6)) : secret
-    guard let key = Data(base64Encoded: encoded), (24...64).contains(key.count) else { return nil }
-    return Array(key)
-  }
+  public static func standardWebhooksKey(_ secret: String) -> [UInt8]? { StandardWebhookSignature.key(fromSecret: secret) }
 
   /// The delivery id when the signature is valid (and, for Standard Webhooks, the timestamp is
   /// within `tolerance` seconds of `now`).
@@ -47,7 +43,7 @@ public enum WebhookVerifier: Sendable {
       let off = Int64(now.timeIntervalSince1970.rounded(.down)) - timestamp
       guard abs(off) <= tolerance else { throw .staleTimestamp(secondsOff: off) }
       guard let header = headers["webhook-signature"] else { throw .missingHeader("webhook-signature") }
-      let expected = HMACSHA256.authenticate(Array("\(id).\(timestampText).".utf8) + body, key: key)
+      let expected = StandardWebhookSignature.sign(id: id, timestamp: timestampText, body: body, key: key)
       // A space-separated list (several during key rotation); any matching v1 entry will do.
       var matched = false
       for entry in header.split(separator: " ") where entry.hasPrefix("v1,") {

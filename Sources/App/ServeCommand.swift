@@ -2,6 +2,7 @@ import API
 import Core
 import Foundation
 import HTTPServer
+import Notifications
 import Queue
 import SQLite
 import Storage
@@ -33,6 +34,15 @@ public enum ServeCommand {
   static func serve(_ configuration: ServeConfiguration, environment: [String: String], logger: Logger) async throws -> Int32 {
     let tokens = try TokenFile(contents: try read(configuration.tokensFile!, "--tokens-file"))
     let hooks = try configuration.hooksFile.map { path in try HookFile(contents: try read(path, "--hooks-file")) } ?? .none
+    let subscriptions: NotificationSubscriptions
+    do {
+      subscriptions =
+        try configuration.notificationsFile.map { path in
+          try NotificationSubscriptions(contents: try read(path, "--notifications-file"))
+        } ?? .none
+    } catch let error as NotificationConfigurationError {
+      throw ConfigurationError("--notifications-file: \(error)")
+    }
     let lock = try DatabaseLock(databasePath: configuration.databasePath)
     defer { lock.release() }
     let store = try JobStore(path: configuration.databasePath)
@@ -71,6 +81,11 @@ public enum ServeCommand {
 
     // Awaited below, after the signal: the pool's run() ends when this task is cancelled.
     let poolTask = Task { await pool.run() }
+    let deliverer = NotificationDeliverer(
+      store: store, subscriptions: subscriptions,
+      guardrail: DestinationGuard(allowPrivate: configuration.notifyPrivateDestinations),
+      configuration: configuration.notifications, logger: logger)
+    let delivererTask = Task { await deliverer.run() }
     let signal = await signals.next()
     logger.info("shutdown started", ["signal": signal, "graceSeconds": String(describing: configuration.shutdownGrace)])
     api.startDraining()
@@ -81,7 +96,9 @@ public enum ServeCommand {
     }
     if !pool.isIdle { logger.warning("grace period over; interrupting running stages") }
     poolTask.cancel()
+    delivererTask.cancel()
     await poolTask.value
+    await delivererTask.value
     await server.shutdown(deadline: .seconds(5))
     logger.info("shutdown complete")
     return 0

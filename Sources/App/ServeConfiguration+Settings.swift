@@ -1,6 +1,7 @@
 import API
 import Core
 import Foundation
+import Notifications
 import OCI
 
 extension ServeConfiguration {
@@ -126,6 +127,27 @@ extension ServeConfiguration {
       defaultValue: "300", help: "How far a signed webhook's timestamp may be from now."
     ) { c, v throws(ConfigurationError) in
       c.api.webhookTolerance = Int64(try integer(v, "--webhook-tolerance-seconds", 1...86_400))
+    },
+    Setting(
+      flag: "--notifications-file", environment: "PODHOP_NOTIFICATIONS_FILE", placeholder: "PATH",
+      defaultValue: "(no notifications)", help: "File of 'NAME URL SECRET TYPES' lines: signed callbacks on job outcomes."
+    ) { c, v throws(ConfigurationError) in
+      c.notificationsFile = v
+    },
+    Setting(
+      flag: "--notification-retry-base-seconds", environment: "PODHOP_NOTIFICATION_RETRY_BASE_SECONDS",
+      placeholder: "SECONDS", defaultValue: "5", help: "First notification retry delay; x4 per attempt, 8 attempts (~7.5 h)."
+    ) { c, v throws(ConfigurationError) in
+      c.notifications.baseDelay = try seconds(v, "--notification-retry-base-seconds", 0.001...3600)
+    },
+    Setting(
+      flag: "--notify-private-destinations", environment: "PODHOP_NOTIFY_PRIVATE_DESTINATIONS", placeholder: "MODE",
+      defaultValue: "refuse", help: "refuse or allow: whether notifications may go to loopback and link-local addresses."
+    ) { c, v throws(ConfigurationError) in
+      guard v == "refuse" || v == "allow" else {
+        throw ConfigurationError("--notify-private-destinations must be refuse or allow (got '\(v)')")
+      }
+      c.notifyPrivateDestinations = v == "allow"
     },
     Setting(
       flag: "--kubeconfig", environment: "KUBECONFIG", placeholder: "PATH", defaultValue: "(in-cluster)",

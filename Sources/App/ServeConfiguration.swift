@@ -2,6 +2,7 @@ import API
 import Core
 import Foundation
 import HTTPServer
+import Notifications
 import Queue
 
 /// Everything `podhop serve` can be told, from flags or their environment variables (flags win).
@@ -11,6 +12,11 @@ public struct ServeConfiguration: Sendable {
   public var tokensFile: String?
   /// The inbound webhooks' file; nil for none.
   public var hooksFile: String?
+  /// The outbound notification subscriptions' file; nil for none.
+  public var notificationsFile: String?
+  public var notifications = NotificationDeliverer.Configuration()
+  /// Whether notifications may go to loopback and link-local addresses.
+  public var notifyPrivateDestinations = false
   public var pool = WorkerPool.Configuration()
   public var api = APIHandler.Configuration()
   public var shutdownGrace: Duration = .seconds(30)

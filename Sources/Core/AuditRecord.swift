@@ -46,6 +46,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
   /// A caller asked to evacuate a node; the service finished it when its last job ended.
   case evacuationCreated = "evacuation.created"
   case evacuationCompleted = "evacuation.completed"
+  /// An operator queued an outbound notification again.
+  case redeliveryRequested = "delivery.redelivery-requested"
   /// A webhook delivery passed its signature check and was acted on.
   case hookAccepted = "hook.accepted"
   /// A webhook delivery was refused (signature, timestamp, unknown hook, body); `reason` says why.

@@ -14,17 +14,22 @@ public struct HTTPClientRequest: Sendable {
   /// The limit for the whole transfer, connect to last byte (`CURLOPT_TIMEOUT_MS`); `nil` for
   /// none (watch streams), in which case only the client's connect timeout applies.
   public var timeout: Duration?
+  /// Addresses to connect to instead of resolving the URL's host again, as `HOST:PORT:ADDRESS`
+  /// (`CURLOPT_RESOLVE`): a caller that vetted the addresses pins them, so a DNS answer that
+  /// changes between the check and the connection cannot redirect the request.
+  public var pinnedAddresses: [String]
 
   /// Creates a request; a `GET` without body or timeout unless told otherwise.
   public init(
     method: String = "GET", url: String, headers: [(String, String)] = [], body: RequestBody = .none,
-    timeout: Duration? = nil
+    timeout: Duration? = nil, pinnedAddresses: [String] = []
   ) {
     self.method = method
     self.url = url
     self.headers = headers
     self.body = body
     self.timeout = timeout
+    self.pinnedAddresses = pinnedAddresses
   }
 }
 

@@ -2,11 +2,11 @@ internal import CCurl
 internal import CurlShim
 
 extension Transfer {
-  /// Sets every option for this request on a freshly reset easy handle. Returns the header list,
-  /// which the caller frees after the transfer (curl keeps only a pointer to it).
+  /// Sets every option for this request on a freshly reset easy handle. Returns the header and
+  /// pinned-address lists, which the caller frees after the transfer (curl keeps only pointers).
   func configure(
     _ easy: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>
-  ) throws(HTTPClientError) -> UnsafeMutablePointer<curl_slist>? {
+  ) throws(HTTPClientError) -> [UnsafeMutablePointer<curl_slist>] {
     let lower = request.url.lowercased()
     guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
       throw HTTPClientError(
@@ -16,8 +16,11 @@ extension Transfer {
       throw HTTPClientError(code: .invalidRequest, message: "'\(request.method)' is not a valid HTTP method")
     }
     var list: UnsafeMutablePointer<curl_slist>?
+    var pinned: UnsafeMutablePointer<curl_slist>?
     do throws(HTTPClientError) {
-      list = try headerList()
+      list = try slist(try headerLines())
+      pinned = try slist(request.pinnedAddresses)
+      if let pinned { try set(easy, CURLOPT_RESOLVE, UnsafeMutableRawPointer(pinned)) }
       try set(easy, CURLOPT_URL, request.url)
       try set(easy, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer))
       // No signals: libcurl runs on many threads and must not use SIGALRM for timeouts.
@@ -36,9 +39,10 @@ extension Transfer {
       try setCallbacks(easy)
     } catch {
       curl_slist_free_all(list)
+      curl_slist_free_all(pinned)
       throw error
     }
-    return list
+    return [list, pinned].compactMap { $0 }
   }
 
   private func setMethodAndBody(_ easy: UnsafeMutableRawPointer) throws(HTTPClientError) {
@@ -102,7 +106,7 @@ extension Transfer {
 
   /// The request's headers as a curl list, plus an empty `Expect:` on uploads so that libcurl
   /// does not wait for `100 Continue` from servers that never send it.
-  private func headerList() throws(HTTPClientError) -> UnsafeMutablePointer<curl_slist>? {
+  private func headerLines() throws(HTTPClientError) -> [String] {
     var lines: [String] = []
     for (name, value) in request.headers {
       guard isToken(name) else {
@@ -123,12 +127,17 @@ extension Transfer {
         lines.append("Expect:")
       }
     }
+    return lines
+  }
+
+  /// `lines` as a curl list (nil when empty).
+  private func slist(_ lines: [String]) throws(HTTPClientError) -> UnsafeMutablePointer<curl_slist>? {
     var list: UnsafeMutablePointer<curl_slist>?
     for line in lines {
       // curl_slist_append copies the string; on failure the old list is left intact.
       guard let appended = curl_slist_append(list, line) else {
         curl_slist_free_all(list)
-        throw HTTPClientError(code: .other, message: "out of memory building request headers")
+        throw HTTPClientError(code: .other, message: "out of memory building a request list")
       }
       list = appended
     }

@@ -73,15 +73,15 @@ final class Transfer: @unchecked Sendable {
   func run(on handle: CurlHandle) -> Result<HTTPClientResponse, HTTPClientError> {
     let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
     errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-    var headerList: UnsafeMutablePointer<curl_slist>?
+    var lists: [UnsafeMutablePointer<curl_slist>] = []
     defer {
-      // The easy handle holds pointers to errorBuffer, headerList and self until reset.
+      // The easy handle holds pointers to errorBuffer, the lists and self until reset.
       curl_easy_reset(handle.easy)
-      curl_slist_free_all(headerList)
+      for list in lists { curl_slist_free_all(list) }
       errorBuffer.deallocate()
     }
     do throws(HTTPClientError) {
-      headerList = try configure(handle.easy, errorBuffer: errorBuffer)
+      lists = try configure(handle.easy, errorBuffer: errorBuffer)
     } catch {
       return .failure(error)
     }

@@ -38,13 +38,14 @@ public struct JobCursor: Sendable, Equatable {
       .replacingOccurrences(of: "=", with: "")
   }
 
-  /// Parses a token from `token`; nil when malformed.
-  public init?(token: String) {
+  /// Parses a token from `token`; nil when malformed or when its id fails `isValid` (by
+  /// default: a migration id; deliveries pass their own rule).
+  public init?(token: String, id isValid: (String) -> Bool = { MigrationID($0) != nil }) {
     var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
     base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
     guard token.count <= 128, let data = Data(base64Encoded: base64) else { return nil }
     let parts = String(decoding: data, as: UTF8.self).split(separator: ":", maxSplits: 1)
-    guard parts.count == 2, let createdAt = Int64(parts[0]), MigrationID(String(parts[1])) != nil else { return nil }
+    guard parts.count == 2, let createdAt = Int64(parts[0]), isValid(String(parts[1])) else { return nil }
     self.createdAt = createdAt
     self.id = String(parts[1])
   }

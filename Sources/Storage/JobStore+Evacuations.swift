@@ -99,6 +99,8 @@ extension JobStore {
     var details = ["node": row.string("node") ?? ""]
     for count in counts { details[count.string("state") ?? "?"] = String(count.int("n") ?? 0) }
     try appendAudit(db, now, .service, .evacuationCompleted, target: "evacuation/\(id)", details: details)
+    details["id"] = id.rawValue
+    try appendNotification(db, now, .evacuationCompleted, data: details)
   }
 
   static func loadEvacuation(_ db: Connection, _ id: MigrationID) throws -> Evacuation? {

@@ -145,6 +145,9 @@ extension JobStore {
   private static func recordTransition(_ db: Connection, _ id: MigrationID, _ now: Int64, _ type: EventType, stage: Stage?)
     throws
   {
+    if type == .stageStarted, let stage {
+      try appendNotification(db, now, .migrationStageChanged, data: ["id": id.rawValue, "stage": stage.rawValue])
+    }
     let action: AuditAction
     var details: [String: String] = [:]
     switch type {
@@ -159,6 +162,15 @@ extension JobStore {
     }
     details["stage"] = stage?.rawValue
     try appendAudit(db, now, .service, action, target: "migration/\(id)", details: details)
+    let outcome: [AuditAction: NotificationType] = [
+      .migrationSucceeded: .migrationSucceeded, .migrationFailed: .migrationFailed, .migrationCanceled: .migrationCanceled,
+    ]
+    if let notification = outcome[action] {
+      var data = details
+      data["id"] = id.rawValue
+      data["state"] = String(action.rawValue.dropFirst("migration.".count))
+      try appendNotification(db, now, notification, data: data)
+    }
     if action != .migrationStarted,
       let evacuation = try db.queryOne("SELECT evacuation_id FROM migrations WHERE id = ?", [id.rawValue])?.string(
         "evacuation_id"

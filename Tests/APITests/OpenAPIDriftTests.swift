@@ -107,6 +107,24 @@ struct OpenAPIDriftTests {
     #expect(Set(schema["required"]?.array?.compactMap(\.string) ?? []) == Set(minimal.keys))
   }
 
+  @Test("the Delivery schema lists the fields of a delivery and its attempts; types and states match")
+  func deliveryFields() throws {
+    var delivery = NotificationDelivery(
+      id: "msg_1", subscription: "s", type: .migrationFailed, payload: "{}", state: .pending, nextAttemptAt: Date(),
+      createdAt: Date(), updatedAt: Date(), attempts: [.init(attempt: 1, time: Date(), status: 500, error: "e")])
+    let full = try #require(try JSONSerialization.jsonObject(with: Data(JSONWriter.delivery(delivery))) as? [String: Any])
+    let schema = try schema("Delivery")
+    #expect(propertyNames(schema) == Set(full.keys))
+    let attempt = try #require((full["attempts"] as? [[String: Any]])?.first)
+    #expect(propertyNames(try #require(schema["properties"]?["attempts"]?["items"])) == Set(attempt.keys))
+    #expect(schema["properties"]?["type"]?["enum"]?.array?.compactMap(\.string) == NotificationType.allCases.map(\.rawValue))
+    #expect(
+      schema["properties"]?["state"]?["enum"]?.array?.compactMap(\.string) == NotificationDelivery.State.allCases.map(\.rawValue))
+    delivery.nextAttemptAt = nil
+    let minimal = try #require(try JSONSerialization.jsonObject(with: Data(JSONWriter.delivery(delivery))) as? [String: Any])
+    #expect(Set(schema["required"]?.array?.compactMap(\.string) ?? []) == Set(minimal.keys))
+  }
+
   @Test("the Event schema lists the fields of an event")
   func eventFields() throws {
     let event = MigrationEvent(

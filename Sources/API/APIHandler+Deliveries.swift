@@ -1,0 +1,50 @@
+import Core
+import HTTPServer
+import Storage
+
+/// `/v1/deliveries`: the outbound notifications, every attempt, and redelivery by hand.
+extension APIHandler {
+  func listDeliveries(_ request: HTTPRequest) async throws -> HTTPResponse {
+    var subscription: String?
+    var state: NotificationDelivery.State?
+    var limit = ListQuery.defaultLimit
+    var cursor: JobCursor?
+    var errors: [Problem.FieldError] = []
+    for (name, value) in request.query {
+      switch name {
+      case "subscription": subscription = value
+      case "state":
+        state = NotificationDelivery.State(rawValue: value)
+        if state == nil {
+          errors.append(
+            .init(
+              field: name,
+              message: "unknown state; one of \(NotificationDelivery.State.allCases.map(\.rawValue).joined(separator: ", "))"))
+        }
+      case "limit":
+        if let number = Int(value), (1...ListQuery.maxLimit).contains(number) {
+          limit = number
+        } else {
+          errors.append(.init(field: name, message: "must be an integer from 1 to \(ListQuery.maxLimit)"))
+        }
+      case "cursor":
+        cursor = JobCursor(token: value, id: { $0.hasPrefix("msg_") && $0.count <= 40 })
+        if cursor == nil { errors.append(.init(field: name, message: "is not a cursor this server issued")) }
+      default: errors.append(.init(field: name, message: "unknown query parameter"))
+      }
+    }
+    if !errors.isEmpty { throw Problem.badRequest("the query has invalid parameters", errors: errors) }
+    let page = try await store.deliveries(subscription: subscription, state: state, limit: limit, after: cursor)
+    return json(200, JSONWriter.deliveryPage(page.items, nextCursor: page.next?.token))
+  }
+
+  func redeliver(_ id: String, _ request: HTTPRequest, _ principal: Principal) async throws -> HTTPResponse {
+    try admitChange(request, principal)
+    try requireNoQuery(request)
+    guard request.body.isEmpty else { throw Problem.badRequest("this route takes no body") }
+    switch try await store.redeliver(id, requestedBy: principal.name, sourceAddress: request.remoteAddress) {
+    case .queued(let delivery): return json(202, JSONWriter.delivery(delivery))
+    case .notFound: throw Problem.notFound("no delivery \(id)")
+    }
+  }
+}
