@@ -45,7 +45,7 @@ public enum ServeCommand {
     var poolConfiguration = configuration.pool
     var executors: [Stage: any StageExecutor] = [:]
     var preflight: PreflightCheck?
-    switch try StageCatalog.build(configuration.stages, environment: environment) {
+    switch try StageCatalog.build(configuration.stages, environment: environment, logger: logger) {
     case .ready(let ready, let check):
       executors = ready
       preflight = check
