@@ -16,8 +16,10 @@ final class ClusterHarness: Sendable {
   let directory: TemporaryDirectory
   let registry: RegistryProcess
   let emulator: EmulatorProcess
-  let controller: PodhopProcess
   let port: UInt16
+  private let controllerProcess: Mutex<PodhopProcess>
+  private let controllerArguments: [String]
+  private let controllerEnvironment: [String: String]
   /// Each node's agent port; the processes are in `agents`, replaced by `restartAgent`.
   let agentPorts: [String: UInt16]
   private let agentProcesses: Agents
@@ -81,17 +83,30 @@ final class ClusterHarness: Sendable {
     try Data(ca.body).write(to: URL(fileURLWithPath: serviceAccount + "/ca.crt"))
 
     try "e2e admin \(Self.token)\n".write(toFile: directory.file("tokens"), atomically: true, encoding: .utf8)
-    controller = try PodhopProcess(
-      [
-        "serve", "--listen", "127.0.0.1:0", "--tokens-file", "tokens", "--database", "podhop.db", "--rate-limit", "0",
-        "--service-account-dir", serviceAccount, "--agent-namespace", "podhop", "--agent-token-file", "agent-token",
-        "--registry", "\(registry.address)/podhop", "--insecure-registry", registry.address, "--max-attempts", "30",
-        "--retry-base-seconds", "0.2", "--retry-max-seconds", "0.5", "--restore-timeout-seconds", "20",
-      ], directory: directory.path,
-      environment: [
-        "KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": String(emulator.apiPort), "KUBECONFIG": "",
-      ])
+    controllerArguments = [
+      "--tokens-file", "tokens", "--database", "podhop.db", "--rate-limit", "0",
+      "--service-account-dir", serviceAccount, "--agent-namespace", "podhop", "--agent-token-file", "agent-token",
+      "--registry", "\(registry.address)/podhop", "--insecure-registry", registry.address, "--max-attempts", "30",
+      "--retry-base-seconds", "0.2", "--retry-max-seconds", "0.5", "--restore-timeout-seconds", "20",
+    ]
+    controllerEnvironment = [
+      "KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": String(emulator.apiPort), "KUBECONFIG": "",
+    ]
+    let controller = try PodhopProcess(
+      ["serve", "--listen", "127.0.0.1:0"] + controllerArguments, directory: directory.path, environment: controllerEnvironment)
+    controllerProcess = Mutex(controller)
     port = try await controller.waitForPort()
+  }
+
+  var controller: PodhopProcess { controllerProcess.withLock { $0 } }
+
+  /// Starts the controller again on its port, with the same database.
+  func restartController() async throws {
+    let controller = try PodhopProcess(
+      ["serve", "--listen", "127.0.0.1:\(port)"] + controllerArguments, directory: directory.path,
+      environment: controllerEnvironment)
+    controllerProcess.withLock { $0 = controller }
+    _ = try await controller.waitForPort()
   }
 
   static func startAgent(_ node: String, port: UInt16, directory: TemporaryDirectory, registry: String) throws -> PodhopProcess {
