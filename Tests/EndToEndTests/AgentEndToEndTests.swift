@@ -113,4 +113,30 @@ struct AgentEndToEndTests {
     #expect(try await harness.agentRequest("node-a", "GET", "/v1/publications/\(id)").status == 404)
     await harness.stop()
   }
+
+  @Test("a registry that refuses the agent's credentials fails the push at once, without retries, with the registry's reason")
+  func registryRefusesAgent() async throws {
+    let harness = try await ClusterHarness(registryVariant: .basicAuth)
+    let id = try await harness.migrate(to: "node-b")
+    let job = try await harness.finished(id)
+    #expect(job["state"] as? String == "failed" && job["stage"] as? String == "push", "\(job)")
+    let message = (job["error"] as? [String: Any])?["message"] as? String ?? ""
+    #expect(message.contains("node-a") && message.contains("not authorized"), "\(message)")
+    let push = (job["stages"] as? [[String: Any]])?.first { $0["name"] as? String == "push" }
+    #expect(push?["attempts"] as? Int == 1, "\(push ?? [:])")
+    // The archive stays (the migration did not succeed); retention removes it later.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: harness.directory.file("checkpoints-node-a")).count == 1)
+    await harness.stop()
+  }
+
+  @Test("a controller whose agent token the agents refuse fails the job at once, saying which setting to fix")
+  func wrongAgentToken() async throws {
+    let harness = try await ClusterHarness(controllerAgentToken: "some-other-agent-token-0123")
+    let id = try await harness.migrate(to: "node-b")
+    let job = try await harness.finished(id)
+    #expect(job["state"] as? String == "failed" && job["stage"] as? String == "checkpoint", "\(job)")
+    let message = (job["error"] as? [String: Any])?["message"] as? String ?? ""
+    #expect(message.contains("401") && message.contains("--agent-token-file"), "\(message)")
+    await harness.stop()
+  }
 }

@@ -29,11 +29,16 @@ final class ClusterHarness: Sendable {
     init(_ agents: [String: PodhopProcess]) { value = Mutex(agents) }
   }
 
-  /// - Parameter memoryBytes: the size of the pod's memory image, which sets the archive's size.
-  init(memoryBytes: Int = 1 << 20) async throws {
+  /// - Parameters:
+  ///   - memoryBytes: the size of the pod's memory image, which sets the archive's size.
+  ///   - registryVariant: `.basicAuth` gives a registry the agents hold no credentials for.
+  ///   - controllerAgentToken: the agent token the controller sends, when it should differ.
+  init(
+    memoryBytes: Int = 1 << 20, registryVariant: RegistryProcess.Variant = .plainHTTP, controllerAgentToken: String? = nil
+  ) async throws {
     let directory = try TemporaryDirectory()
     self.directory = directory
-    let registry = try await RegistryProcess.start(.plainHTTP)
+    let registry = try await RegistryProcess.start(registryVariant)
     self.registry = registry
     try "\(Self.agentToken)\n".write(toFile: directory.file("agent-token"), atomically: true, encoding: .utf8)
     var agents: [String: PodhopProcess] = [:]
@@ -83,9 +88,11 @@ final class ClusterHarness: Sendable {
     try Data(ca.body).write(to: URL(fileURLWithPath: serviceAccount + "/ca.crt"))
 
     try "e2e admin \(Self.token)\n".write(toFile: directory.file("tokens"), atomically: true, encoding: .utf8)
+    try (controllerAgentToken ?? Self.agentToken).write(
+      toFile: directory.file("controller-agent-token"), atomically: true, encoding: .utf8)
     controllerArguments = [
       "--tokens-file", "tokens", "--database", "podhop.db", "--rate-limit", "0",
-      "--service-account-dir", serviceAccount, "--agent-namespace", "podhop", "--agent-token-file", "agent-token",
+      "--service-account-dir", serviceAccount, "--agent-namespace", "podhop", "--agent-token-file", "controller-agent-token",
       "--registry", "\(registry.address)/podhop", "--insecure-registry", registry.address, "--max-attempts", "30",
       "--retry-base-seconds", "0.2", "--retry-max-seconds", "0.5", "--restore-timeout-seconds", "20",
     ]
