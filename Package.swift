@@ -69,7 +69,7 @@ let package = Package(
     .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"]),
     .testTarget(name: "KubernetesTests", dependencies: ["Kubernetes", "TestSupport", "HTTPServer"]),
     .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport", "Crypto"]),
-    .testTarget(name: "NodeAgentTests", dependencies: ["NodeAgent", "Stages", "TestSupport", "HTTPServer"]),
+    .testTarget(name: "NodeAgentTests", dependencies: ["NodeAgent", "Stages", "TestSupport", "HTTPServer", "HTTPClient"]),
     .testTarget(name: "OCITests", dependencies: ["OCI", "TestSupport"], resources: [.copy("Fixtures")]),
   ]
 )

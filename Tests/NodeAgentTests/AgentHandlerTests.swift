@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import HTTPClient
 import HTTPServer
 import TestSupport
 import Testing
@@ -17,7 +18,7 @@ struct AgentHandlerTests {
     let directory: TemporaryDirectory
     let server: HTTPServer
 
-    init() throws {
+    init(tls: TLSCredentials? = nil) throws {
       directory = try TemporaryDirectory()
       try FileManager.default.createDirectory(atPath: directory.file("checkpoints"), withIntermediateDirectories: true)
       try Data(repeating: 1, count: 1000).write(
@@ -31,6 +32,7 @@ struct AgentHandlerTests {
         logger: logger)
       var configuration = HTTPServerConfiguration()
       configuration.port = 0
+      configuration.tls = tls
       server = HTTPServer(
         configuration: configuration, handler: { await handler.handle($0) }, rejection: { handler.rejection($0, $1) })
       try server.start()
@@ -100,6 +102,30 @@ struct AgentHandlerTests {
     #expect(try await agent.request("POST", "/v1/publications", body: missing).status == 404)
     #expect(try await agent.request("GET", "/v1/publications/m-1").status == 404)
     #expect(try await agent.request("DELETE", "/v1/publications/m-1").status == 404)
+    await agent.stop()
+  }
+
+  @Test("the controller's client over TLS: archives listed with the agent's CA; a wrong token is a 401 AgentError, not retryable")
+  func clientOverTLS() async throws {
+    let certificateDirectory = try TemporaryDirectory()
+    defer { certificateDirectory.remove() }
+    let certificates = try await TestCertificates.generate(in: certificateDirectory.path)
+    let agent = try Agent(
+      tls: TLSCredentials(
+        certificatePEM: Array(FileManager.default.contents(atPath: certificates.serverCertificatePath)!),
+        privateKeyPEM: Array(FileManager.default.contents(atPath: certificates.serverKeyPath)!)))
+    let http = HTTPClient(tls: TLSConfiguration(caPEM: certificates.caPEM))
+    let client = AgentClient(baseURL: "https://127.0.0.1:\(agent.server.port)", token: Self.token, http: http)
+    #expect(try await client.archives().map(\.name) == [Self.archive])
+    #expect(try await client.publication("m-1") == nil)
+
+    let wrong = AgentClient(baseURL: "https://127.0.0.1:\(agent.server.port)", token: "wrong-token-0123456789", http: http)
+    await #expect { _ = try await wrong.archives() } throws: {
+      ($0 as? AgentError)?.status == 401 && !(($0 as? AgentError)?.isRetryable ?? true)
+    }
+    // Without the agent's CA the TLS handshake fails: no answer, and not worth retrying.
+    let untrusting = AgentClient(baseURL: "https://127.0.0.1:\(agent.server.port)", token: Self.token, http: HTTPClient())
+    await #expect { _ = try await untrusting.archives() } throws: { ($0 as? AgentError)?.status == nil }
     await agent.stop()
   }
 }
