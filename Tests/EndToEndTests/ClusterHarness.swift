@@ -94,7 +94,7 @@ final class ClusterHarness: Sendable {
       "--tokens-file", "tokens", "--database", "podhop.db", "--rate-limit", "0",
       "--service-account-dir", serviceAccount, "--agent-namespace", "podhop", "--agent-token-file", "controller-agent-token",
       "--registry", "\(registry.address)/podhop", "--insecure-registry", registry.address, "--max-attempts", "30",
-      "--retry-base-seconds", "0.2", "--retry-max-seconds", "0.5", "--restore-timeout-seconds", "20",
+      "--retry-base-seconds", "0.2", "--retry-max-seconds", "0.5", "--restore-timeout-seconds", "120",
     ]
     controllerEnvironment = [
       "KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": String(emulator.apiPort), "KUBECONFIG": "",
