@@ -44,9 +44,13 @@ let package = Package(
       name: "API", dependencies: ["Core", "Storage", "Queue", "HTTPServer", "Crypto", "SQLite"], plugins: ["EmbedOpenAPI"]),
     .target(name: "Stages", dependencies: ["Core", "Kubernetes", "Registry", "OCI", "HTTPClient", "Crypto"]),
     .target(
+      name: "NodeAgent",
+      dependencies: ["Core", "API", "Stages", "OCI", "Registry", "HTTPServer", "HTTPClient", "Crypto", "Kubernetes"]),
+    .target(
       name: "App",
       dependencies: [
-        "Core", "Storage", "Queue", "API", "HTTPServer", "OCI", "Stages", "Kubernetes", "Registry", "HTTPClient", "Notifications",
+        "Core", "Storage", "Queue", "API", "HTTPServer", "OCI", "Stages", "Kubernetes", "Registry", "HTTPClient", "NodeAgent",
+        "Notifications",
       ]),
     .executableTarget(name: "podhop", dependencies: ["App"]),
     .target(name: "ClusterEmulator", dependencies: ["HTTPServer", "Crypto", "YAML"]),
@@ -68,6 +72,7 @@ let package = Package(
     .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"]),
     .testTarget(name: "KubernetesTests", dependencies: ["Kubernetes", "TestSupport", "HTTPServer"]),
     .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport", "Crypto"]),
+    .testTarget(name: "NodeAgentTests", dependencies: ["NodeAgent", "Stages", "TestSupport", "HTTPServer", "HTTPClient"]),
     .testTarget(name: "OCITests", dependencies: ["OCI", "TestSupport"], resources: [.copy("Fixtures")]),
   ]
 )

@@ -35,7 +35,7 @@ public struct Problem: Error, Sendable, Equatable {
   }
 
   /// The response for this problem at `instance` (the request path).
-  func response(instance: String) -> HTTPResponse {
+  public func response(instance: String) -> HTTPResponse {
     var object: [String: Any] = [
       "type": "urn:podhop:problem:\(slug)", "title": title, "status": status, "detail": detail, "instance": instance,
     ]

@@ -7,6 +7,7 @@ public enum CommandLineTool {
 
     Commands:
       serve     Run the API server and the worker pool (podhop serve --help).
+      agent     Run the node agent that serves this node's checkpoint archives (podhop agent --help).
       image     Build a checkpoint image from an archive, offline (podhop image build --help).
       archive   Inspect a checkpoint archive, offline (podhop archive --help).
       audit     Verify the audit trail's hash chain in a database file (podhop audit --help).
@@ -23,6 +24,7 @@ public enum CommandLineTool {
   public static func main(_ arguments: [String], environment: [String: String]) async -> Int32 {
     switch arguments.first {
     case "serve": return await ServeCommand.run(arguments: Array(arguments.dropFirst()), environment: environment)
+    case "agent": return await AgentCommand.run(arguments: Array(arguments.dropFirst()), environment: environment)
     case "image": return await ImageCommand.run(Array(arguments.dropFirst()))
     case "archive": return await ArchiveCommand.run(Array(arguments.dropFirst()))
     case "audit": return await AuditCommand.run(Array(arguments.dropFirst()))

@@ -57,7 +57,7 @@ public enum ServeCommand {
     var executors: [Stage: any StageExecutor] = [:]
     var preflight: PreflightCheck?
     var targets: TargetPlanning?
-    switch try StageCatalog.build(configuration.stages, environment: environment) {
+    switch try StageCatalog.build(configuration.stages, environment: environment, logger: logger) {
     case .ready(let ready, let check, let planning):
       executors = ready
       preflight = check

@@ -157,9 +157,55 @@ extension ServeConfiguration {
     },
     Setting(
       flag: "--checkpoint-dir", environment: "PODHOP_CHECKPOINT_DIR", placeholder: "PATH", defaultValue: "(none)",
-      help: "Where podhop reads checkpoint archives: the source node's kubelet checkpoint directory, mounted."
+      help:
+        "Without node agents: where podhop reads checkpoint archives (the source node's kubelet checkpoint directory, mounted)."
     ) { c, v throws(ConfigurationError) in
       c.stages.checkpointDirectory = v
+    },
+    Setting(
+      flag: "--service-account-dir", environment: "PODHOP_SERVICE_ACCOUNT_DIR", placeholder: "PATH",
+      defaultValue: "/var/run/secrets/kubernetes.io/serviceaccount",
+      help: "In-cluster configuration: the directory holding the service account's token and ca.crt."
+    ) { c, v throws(ConfigurationError) in
+      guard !v.isEmpty else { throw ConfigurationError("--service-account-dir must not be empty") }
+      c.stages.serviceAccountDirectory = v
+    },
+    Setting(
+      flag: "--agent-namespace", environment: "PODHOP_AGENT_NAMESPACE", placeholder: "NAMESPACE", defaultValue: "(none)",
+      help:
+        "Namespace of the node agents (podhop agent DaemonSet); when set, archives are read and pushed by the source node's agent."
+    ) { c, v throws(ConfigurationError) in
+      guard KubernetesName.labelProblem(v) == nil else {
+        throw ConfigurationError("--agent-namespace '\(v)' is not a namespace name")
+      }
+      c.stages.agentNamespace = v
+    },
+    Setting(
+      flag: "--agent-selector", environment: "PODHOP_AGENT_SELECTOR", placeholder: "SELECTOR",
+      defaultValue: "app.kubernetes.io/name=podhop-agent",
+      help: "Label selector of the node agents' pods; the one on a node is found by spec.nodeName."
+    ) { c, v throws(ConfigurationError) in
+      guard !v.isEmpty else { throw ConfigurationError("--agent-selector must not be empty") }
+      c.stages.agentSelector = v
+    },
+    Setting(
+      flag: "--agent-token-file", environment: "PODHOP_AGENT_TOKEN_FILE", placeholder: "PATH", defaultValue: "(none)",
+      help: "File holding the token the node agents accept (required with --agent-namespace)."
+    ) { c, v throws(ConfigurationError) in
+      c.stages.agentTokenFile = v
+    },
+    Setting(
+      flag: "--agent-ca-file", environment: "PODHOP_AGENT_CA_FILE", placeholder: "PATH", defaultValue: "(plain HTTP)",
+      help: "PEM CA of the node agents' serving certificates; when set, agents are called over HTTPS."
+    ) { c, v throws(ConfigurationError) in
+      c.stages.agentCAFile = v
+    },
+    Setting(
+      flag: "--delete-archives", environment: "PODHOP_DELETE_ARCHIVES", placeholder: "BOOL", defaultValue: "true",
+      help: "Delete the checkpoint archive on the source node once a migration succeeded."
+    ) { c, v throws(ConfigurationError) in
+      guard let value = Bool(v) else { throw ConfigurationError("--delete-archives must be true or false") }
+      c.stages.deleteArchives = value
     },
     Setting(
       flag: "--registry", environment: "PODHOP_REGISTRY", placeholder: "HOST[:PORT]/PREFIX", defaultValue: "(none)",

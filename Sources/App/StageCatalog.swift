@@ -3,12 +3,13 @@ import Core
 import Foundation
 import HTTPClient
 import Kubernetes
+import NodeAgent
 import Registry
 import Stages
 
-/// Builds the stage executors from `podhop serve`'s settings. Without a cluster, an archive
-/// directory and a registry, podhop serves its API only: jobs then fail at pre-flight saying
-/// what is not configured, rather than pretending to run.
+/// Builds the stage executors from `podhop serve`'s settings. Without a cluster, a way to the
+/// archives (node agents, or a mounted archive directory) and a registry, podhop serves its API
+/// only: jobs then fail at pre-flight saying what is not configured, rather than pretending to run.
 enum StageCatalog {
   /// The executors, or why there are none.
   enum Outcome {
@@ -16,17 +17,24 @@ enum StageCatalog {
     case notConfigured(String)
   }
 
-  static func build(_ configuration: StageConfiguration, environment: [String: String]) throws -> Outcome {
-    guard let checkpointDirectory = configuration.checkpointDirectory, let registryPrefix = configuration.registry else {
-      return .notConfigured("stages need --checkpoint-dir and --registry (and a cluster: --kubeconfig, KUBECONFIG or in-cluster)")
+  static func build(_ configuration: StageConfiguration, environment: [String: String], logger: Logger) throws -> Outcome {
+    guard configuration.checkpointDirectory != nil || configuration.agentNamespace != nil,
+      let registryPrefix = configuration.registry
+    else {
+      return .notConfigured(
+        "stages need --agent-namespace (or --checkpoint-dir) and --registry (and a cluster: --kubeconfig, KUBECONFIG or in-cluster)"
+      )
     }
     let access: ClusterAccess
     do {
-      access = try ClusterAccess.resolve(kubeconfig: configuration.kubeconfig, environment: environment)
+      access = try ClusterAccess.resolve(
+        kubeconfig: configuration.kubeconfig, environment: environment,
+        serviceAccountDirectory: configuration.serviceAccountDirectory)
     } catch {
       return .notConfigured("no cluster: \(error)")
     }
-    var settings = StageSettings(localCheckpointDirectory: checkpointDirectory, registry: registryPrefix)
+    var settings = StageSettings(registry: registryPrefix)
+    settings.deleteArchives = configuration.deleteArchives
     settings.compression = configuration.compression
     settings.checkpointTimeout = configuration.checkpointTimeout
     settings.restoreTimeout = configuration.restoreTimeout
@@ -41,7 +49,7 @@ enum StageCatalog {
         token: access.bearerToken)
     }
     let kubernetes = KubernetesClient(access: access)
-    let registry = RegistryClient(configuration: try registryConfiguration(configuration, registryPrefix: registryPrefix))
+    let archives = try archiveHost(configuration, kubernetes: kubernetes, registryPrefix: registryPrefix, logger: logger)
     let preflightStage = PreflightStage(kubernetes: kubernetes)
     let preflight: PreflightCheck = { request in
       // A job that is never stored: pre-flight only reads it.
@@ -59,35 +67,31 @@ enum StageCatalog {
     return .ready(
       [
         .preflight: preflightStage,
-        .checkpoint: CheckpointStage(kubernetes: kubernetes, settings: settings),
-        .build: BuildStage(settings: settings),
-        .push: PushStage(kubernetes: kubernetes, registry: registry, settings: settings),
+        .checkpoint: CheckpointStage(kubernetes: kubernetes, archives: archives, settings: settings),
+        .build: BuildStage(archives: archives, settings: settings),
+        .push: PushStage(kubernetes: kubernetes, archives: archives, settings: settings),
         .restore: RestoreStage(kubernetes: kubernetes, settings: settings),
-        .finalize: FinalizeStage(kubernetes: kubernetes),
+        .finalize: FinalizeStage(kubernetes: kubernetes, archives: archives, settings: settings, logger: logger),
       ], preflight: preflight, targets: targets)
   }
 
-  private static func registryConfiguration(_ configuration: StageConfiguration, registryPrefix: String) throws
-    -> RegistryConfiguration
-  {
-    let host = String(registryPrefix.split(separator: "/").first ?? "")
-    var credentials: [String: RegistryCredentials] = [:]
-    if let file = configuration.registryAuthFile {
-      do {
-        if let found = try RegistryCredentials.load(authFile: file, registry: host) { credentials[host] = found }
-      } catch {
-        throw ConfigurationError("--registry-auth-file: \(error)")
-      }
+  /// The node agents when `--agent-namespace` is set, else the mounted `--checkpoint-dir`.
+  private static func archiveHost(
+    _ configuration: StageConfiguration, kubernetes: KubernetesClient, registryPrefix: String, logger: Logger
+  ) throws -> any CheckpointArchiveHost {
+    guard let namespace = configuration.agentNamespace else {
+      let host = String(registryPrefix.split(separator: "/").first ?? "")
+      let registry = RegistryClient(configuration: try configuration.registryAccess.configuration(host: host))
+      return LocalArchiveHost(directory: configuration.checkpointDirectory!, registry: registry)
     }
-    let ca = try configuration.registryCAFile.map { try read($0, "--registry-ca-file") }
-    guard (configuration.registryClientCertificateFile == nil) == (configuration.registryClientKeyFile == nil) else {
-      throw ConfigurationError("--registry-client-cert and --registry-client-key go together")
+    guard let tokenFile = configuration.agentTokenFile else {
+      throw ConfigurationError("--agent-namespace needs --agent-token-file: the agents accept only their token")
     }
-    let certificate = try configuration.registryClientCertificateFile.map { try read($0, "--registry-client-cert") }
-    let key = try configuration.registryClientKeyFile.map { try read($0, "--registry-client-key") }
-    return RegistryConfiguration(
-      plainHTTPRegistries: configuration.insecureRegistries,
-      tls: TLSConfiguration(caPEM: ca, clientCertificatePEM: certificate, clientKeyPEM: key), credentials: credentials)
+    let token = try AgentToken.read(file: tokenFile)
+    let ca = try configuration.agentCAFile.map { try read($0, "--agent-ca-file") }
+    return AgentArchiveHost(
+      discovery: AgentDiscovery(kubernetes: kubernetes, namespace: namespace, selector: configuration.agentSelector),
+      scheme: ca == nil ? "http" : "https", token: token, http: HTTPClient(tls: TLSConfiguration(caPEM: ca)), logger: logger)
   }
 
   private static func read(_ path: String, _ flag: String) throws -> [UInt8] {

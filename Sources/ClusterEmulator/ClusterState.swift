@@ -176,6 +176,14 @@ struct ClusterState: Sendable {
           var json: JSONValue = ["name": .string(container.name), "image": .string(container.image)]
           if let command = container.command { json["command"] = .array(command.map { .string($0) }) }
           if let requests = container.requests { json["resources"] = ["requests": .strings(requests)] }
+          if let ports = container.ports {
+            json["ports"] = .array(
+              ports.map { port in
+                var json: JSONValue = ["containerPort": .int(Int64(port.containerPort)), "protocol": "TCP"]
+                if let name = port.name { json["name"] = .string(name) }
+                return json
+              })
+          }
           if let mounts = container.volumeMounts {
             json["volumeMounts"] = .array(
               mounts.map { mount in
@@ -203,7 +211,7 @@ struct ClusterState: Sendable {
     guard let index = podIndex(namespace, created.name) else { return created }
     let now = KubeTime.now()
     if let uid = seed.uid { pods[index].uid = uid }
-    pods[index].podIP = nextPodIP()
+    pods[index].podIP = seed.podIP ?? nextPodIP()
     pods[index].startTime = now
     pods[index].initialized = true
     pods[index].phase = "Running"

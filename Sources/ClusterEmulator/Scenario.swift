@@ -42,10 +42,12 @@ import Foundation
 ///     "serviceAccountName": "default", "automountServiceAccountToken": true,
 ///     "containers": [{"name": "app", "image": "nginx:1.25", "command": ["nginx"],
 ///                     "volumeMounts": [{"name": "data", "mountPath": "/data"}],
-///                     "requests": {"cpu": "500m", "memory": "1Gi"}}],
+///                     "requests": {"cpu": "500m", "memory": "1Gi"},
+///                     "ports": [{"name": "agent", "containerPort": 9443}]}],
 ///     "volumes": [{"name": "data", "emptyDir": {}}],
 ///     "memoryBytes": 4194304,            // size of checkpoint/pages-1.img in this pod's archives
-///     "ready": true
+///     "ready": true,
+///     "podIP": "127.0.0.1"               // default: the next emulated pod address
 ///   }]
 /// }
 /// ```
@@ -171,6 +173,16 @@ public struct Scenario: Sendable, Codable {
     public var volumeMounts: [VolumeMount]?
     /// `resources.requests`, e.g. `{"cpu": "500m", "memory": "1Gi"}`.
     public var requests: [String: String]?
+    /// Container ports, `{"name": "agent", "containerPort": 9443}` (a node agent's pod).
+    public var ports: [Port]?
+  }
+
+  /// A container port of a seed container.
+  public struct Port: Sendable, Codable {
+    /// The port's name, e.g. `agent`.
+    public var name: String?
+    /// The port number.
+    public var containerPort: Int
   }
 
   /// A volume mount of a seed container.
@@ -211,6 +223,9 @@ public struct Scenario: Sendable, Codable {
     public var memoryBytes: Int?
     /// False: running but not Ready.
     public var ready: Bool?
+    /// `status.podIP`; default the next address of the emulated pod network. A node agent's pod
+    /// in tests sets 127.0.0.1, where the real agent process listens.
+    public var podIP: String?
   }
 
   /// An empty cluster.

@@ -33,9 +33,11 @@ public struct ClusterAccess: Sendable {
   /// An explicit path or `$KUBECONFIG` that is set but broken is an error of its own, without
   /// falling back: configuration someone asked for should not be silently replaced. When
   /// neither is set and in-cluster access fails, the error says that all three were tried.
-  public static func resolve(kubeconfig: String?, environment: [String: String]) throws(KubernetesError)
-    -> ClusterAccess
-  {
+  ///
+  /// `serviceAccountDirectory` is where in-cluster access reads `token` and `ca.crt`.
+  public static func resolve(
+    kubeconfig: String?, environment: [String: String], serviceAccountDirectory: String = defaultServiceAccountDirectory
+  ) throws(KubernetesError) -> ClusterAccess {
     if let kubeconfig, !kubeconfig.isEmpty {
       return try self.kubeconfig(path: kubeconfig)
     }
@@ -48,7 +50,7 @@ public struct ClusterAccess: Sendable {
       }
     }
     do throws(KubernetesError) {
-      return try inCluster(environment: environment)
+      return try inCluster(environment: environment, serviceAccountDirectory: serviceAccountDirectory)
     } catch {
       throw KubernetesError(
         code: .configuration,

@@ -1,7 +1,7 @@
 /// How a layer's bytes are compressed, and the OCI media type that says so.
 ///
 /// The raw values are persisted and appear in the API; they never change.
-public enum Compression: String, Sendable, CaseIterable {
+public enum Compression: String, Sendable, CaseIterable, Codable {
   /// The checkpoint archive itself is the layer (`digest == diffID`).
   case none
   /// gzip, level 1 (ISA-L by default, see ``GzipEngine``).

@@ -48,6 +48,12 @@ public final class LayerStream: Sendable {
     try encoder.withLock { (encoder) throws(ImageError) in try encoder.rewind() }
   }
 
+  /// Archive bytes consumed so far in this pass (restarting at 0 on a rewind), and the
+  /// archive's size: how far an upload of this stream has come.
+  public var archiveProgress: (read: Int64, total: Int64) {
+    encoder.withLock { $0.archiveProgress }
+  }
+
   /// The digests, once ``read(into:)`` has returned 0; `nil` before.
   public var result: LayerDigests? {
     encoder.withLock { $0.result }

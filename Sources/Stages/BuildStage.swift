@@ -1,26 +1,24 @@
 import Core
-import OCI
 
 /// Validates the checkpoint archive before anything is uploaded (relative paths only, no `..`,
-/// no escaping links, no devices; `config.dump`, `spec.dump` and `checkpoint/` present) and
-/// records the base image the target node needs. The image itself is produced by push, in one
-/// pass over the archive.
+/// no escaping links, no devices; `config.dump`, `spec.dump` and `checkpoint/` present), where
+/// the archive is (in process or on the node agent), and records the base image the target
+/// node needs. The image itself is produced by push, in one pass over the archive.
 public struct BuildStage: StageExecutor {
+  let archives: any CheckpointArchiveHost
   let settings: StageSettings
 
-  public init(settings: StageSettings) { self.settings = settings }
+  public init(archives: any CheckpointArchiveHost, settings: StageSettings) {
+    self.archives = archives
+    self.settings = settings
+  }
 
   public func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput {
-    guard let archive = job.checkpoint?.archive, let container = job.source.container else {
-      throw StageError.terminal("the checkpoint stage recorded no archive; retry the migration from checkpoint")
+    let file = try CheckpointLocation.archiveName(job, settings: settings)
+    guard let node = job.sourceNode else {
+      throw StageError.terminal("pre-flight recorded no source node; retry the migration from pre-flight")
     }
-    let local = try CheckpointLocation(settings: settings).localFile(forKubeletPath: archive, job: job, container: container)
-    do {
-      let metadata = try await ImageBuilder.inspect(archive: local).metadata
-      return StageOutput(artifacts: StageArtifacts(baseImage: metadata.rootfsImageName ?? metadata.rootfsImage))
-    } catch {
-      throw error.code == .io
-        ? StageError.retryable("reading the archive: \(error)") : StageError.terminal("the archive: \(error)")
-    }
+    let inspection = try await archives.inspect(file, node: node)
+    return StageOutput(artifacts: StageArtifacts(baseImage: inspection.baseImage))
   }
 }

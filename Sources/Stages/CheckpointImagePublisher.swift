@@ -37,16 +37,18 @@ public struct CheckpointImagePublisher: Sendable {
   }
 
   /// Uploads the layer (streamed from `archive`, compressed on the way), then the config and
-  /// the manifest. Throws `RegistryError` or `ImageError`.
+  /// the manifest. Throws `RegistryError` or `ImageError`. `progress`, when given, follows the
+  /// archive bytes read by the current upload attempt.
   public func publish(
-    archive: String, spec: CheckpointImageSpec, compression: Compression, to reference: RegistryReference
+    archive: String, spec: CheckpointImageSpec, compression: Compression, to reference: RegistryReference,
+    progress: PublishProgress? = nil
   ) async throws -> Published {
     // Each upload attempt reads the archive anew; the last stream holds the layer's digests.
     let latest = LatestStream()
     _ = try await registry.pushStreamedBlob(reference) {
       let stream = try LayerStream(archive: archive, compression: compression)
       latest.stream.withLock { $0 = stream }
-      return StreamedBlob(source: LayerBodySource(stream), digest: { stream.result?.digest })
+      return StreamedBlob(source: LayerBodySource(stream, progress: progress), digest: { stream.result?.digest })
     }
     guard let layer = latest.stream.withLock({ $0?.result }) else {
       throw ImageError(.io, "the layer upload ended without its digests")
@@ -70,13 +72,27 @@ private final class LatestStream: Sendable {
   let stream = Mutex<LayerStream?>(nil)
 }
 
-/// A layer stream as an upload body.
+/// A layer stream as an upload body, reporting its progress after each read.
 final class LayerBodySource: BodySource {
   private let stream: LayerStream
+  private let progress: PublishProgress?
 
-  init(_ stream: LayerStream) { self.stream = stream }
+  init(_ stream: LayerStream, progress: PublishProgress?) {
+    self.stream = stream
+    self.progress = progress
+  }
 
-  func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try stream.read(into: buffer) }
+  func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    let count = try stream.read(into: buffer)
+    if let progress {
+      let (read, total) = stream.archiveProgress
+      progress.record(done: read, total: total)
+    }
+    return count
+  }
 
-  func rewind() throws { try stream.rewind() }
+  func rewind() throws {
+    try stream.rewind()
+    progress?.record(done: 0, total: stream.archiveProgress.total)
+  }
 }

@@ -1,15 +1,17 @@
 import Core
-import Foundation
 import Kubernetes
 
 /// Asks the kubelet on the source node to checkpoint the container, checks the archive path it
-/// answers, and records the archive's path and size as podhop sees it.
+/// answers, and records the archive's path and its size (read where the archives are: the
+/// mounted directory or the node agent).
 public struct CheckpointStage: StageExecutor {
   let kubernetes: KubernetesClient
+  let archives: any CheckpointArchiveHost
   let settings: StageSettings
 
-  public init(kubernetes: KubernetesClient, settings: StageSettings) {
+  public init(kubernetes: KubernetesClient, archives: any CheckpointArchiveHost, settings: StageSettings) {
     self.kubernetes = kubernetes
+    self.archives = archives
     self.settings = settings
   }
 
@@ -35,12 +37,8 @@ public struct CheckpointStage: StageExecutor {
     } catch let error as KubernetesError {
       throw CheckpointFailure.classify(error, node: node)
     }
-    let local = try CheckpointLocation(settings: settings).localFile(forKubeletPath: path, job: job, container: container)
-    guard let size = (try? FileManager.default.attributesOfItem(atPath: local))?[.size] as? Int64 else {
-      throw StageError.terminal(
-        "the kubelet wrote \(path) on node \(node), but \(local) is not readable here: podhop reads archives from "
-          + "--checkpoint-dir, which must be that node's \(settings.kubeletCheckpointDirectory)")
-    }
+    let file = try CheckpointLocation(settings: settings).archiveName(forKubeletPath: path, job: job, container: container)
+    let size = try await archives.size(of: file, node: node)
     return StageOutput(checkpoint: CheckpointArchive(archive: path, sizeBytes: size))
   }
 }
@@ -71,12 +69,20 @@ enum CheckpointFailure {
   }
 }
 
-/// Maps the kubelet's archive path to the file podhop reads, refusing anything but an archive
+/// Maps the kubelet's archive path to the archive's file name, refusing anything but an archive
 /// of this container directly inside the kubelet's checkpoint directory.
 struct CheckpointLocation {
   let settings: StageSettings
 
-  func localFile(forKubeletPath path: String, job: MigrationJob, container: String) throws -> String {
+  /// The archive file name a job recorded, checked as at checkpoint time.
+  static func archiveName(_ job: MigrationJob, settings: StageSettings) throws -> String {
+    guard let archive = job.checkpoint?.archive, let container = job.source.container else {
+      throw StageError.terminal("the checkpoint stage recorded no archive; retry the migration from checkpoint")
+    }
+    return try CheckpointLocation(settings: settings).archiveName(forKubeletPath: archive, job: job, container: container)
+  }
+
+  func archiveName(forKubeletPath path: String, job: MigrationJob, container: String) throws -> String {
     let directory =
       settings.kubeletCheckpointDirectory.hasSuffix("/")
       ? settings.kubeletCheckpointDirectory : settings.kubeletCheckpointDirectory + "/"
@@ -88,6 +94,6 @@ struct CheckpointLocation {
         "the kubelet answered with archive path \(path), which is not \(directory)\(expectedPrefix)<time>.tar; refusing to read it"
       )
     }
-    return settings.localCheckpointDirectory + "/" + name
+    return name
   }
 }

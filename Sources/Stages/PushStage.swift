@@ -1,19 +1,17 @@
 import Core
 import Kubernetes
-import OCI
-import Registry
 
 /// Publishes the checkpoint image, tagged per job: the layer compressed and hashed while it
-/// uploads, then config and manifest (with the restore annotations). Records
-/// `repository@digest` for restore.
+/// uploads, then config and manifest (with the restore annotations), in this process or on the
+/// source node's agent. Records `repository@digest` for restore.
 public struct PushStage: StageExecutor {
   let kubernetes: KubernetesClient
-  let registry: RegistryClient
+  let archives: any CheckpointArchiveHost
   let settings: StageSettings
 
-  public init(kubernetes: KubernetesClient, registry: RegistryClient, settings: StageSettings) {
+  public init(kubernetes: KubernetesClient, archives: any CheckpointArchiveHost, settings: StageSettings) {
     self.kubernetes = kubernetes
-    self.registry = registry
+    self.archives = archives
     self.settings = settings
   }
 
@@ -23,31 +21,22 @@ public struct PushStage: StageExecutor {
   }
 
   public func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput {
-    guard let archive = job.checkpoint?.archive, let container = job.source.container, let sourceNode = job.sourceNode else {
-      throw StageError.terminal("the checkpoint stage recorded no archive; retry the migration from checkpoint")
+    let file = try CheckpointLocation.archiveName(job, settings: settings)
+    guard let container = job.source.container, let sourceNode = job.sourceNode else {
+      throw StageError.terminal("pre-flight recorded no source node or container; retry the migration from pre-flight")
     }
-    let local = try CheckpointLocation(settings: settings).localFile(forKubeletPath: archive, job: job, container: container)
     let node: Node
     do { node = try await kubernetes.node(sourceNode) } catch {
       throw StageError.from(error, while: "reading node \(sourceNode)")
     }
     let repositoryName = Self.repository(registry: settings.registry, job: job)
     let tag = "podhop-\(job.id.rawValue)"
-    do {
-      let (spec, _) = try await CheckpointImagePublisher.inspect(
-        archive: local, container: container, migrationID: job.id.rawValue, os: node.operatingSystem,
-        architecture: node.architecture)  // Kubernetes and OCI both use GOARCH names
-      let reference = try RegistryReference.parse("\(repositoryName):\(tag)")
-      let published = try await CheckpointImagePublisher(registry: registry).publish(
-        archive: local, spec: spec, compression: settings.compression, to: reference)
-      return StageOutput(image: ImageReference(repository: repositoryName, reference: tag, digest: published.manifestDigest))
-    } catch let error as RegistryError {
-      let message = "pushing to \(repositoryName): \(error)"
-      if let after = error.retryAfter { throw StageError(.retry(after: after), message) }
-      throw error.isRetryable ? StageError.retryable(message) : StageError.terminal(message)
-    } catch let error as ImageError {
-      let message = "pushing to \(repositoryName): \(error)"
-      throw error.code == .io ? StageError.retryable(message) : StageError.terminal(message)
-    }
+    let digest = try await archives.publish(
+      file, node: sourceNode,
+      PublicationRequest(
+        migrationID: job.id.rawValue, archive: file, container: container, reference: "\(repositoryName):\(tag)",
+        compression: settings.compression, os: node.operatingSystem,
+        architecture: node.architecture))  // Kubernetes and OCI both use GOARCH names
+    return StageOutput(image: ImageReference(repository: repositoryName, reference: tag, digest: digest))
   }
 }

@@ -4,7 +4,7 @@ import Kubernetes
 extension StageError {
   /// What the queue should do about a Kubernetes failure while `action`: retry transport
   /// errors, 429 (after Retry-After) and 5xx; stop on everything else.
-  static func from(_ error: KubernetesError, while action: String) -> StageError {
+  public static func from(_ error: KubernetesError, while action: String) -> StageError {
     let message = "\(action): \(error.message)"
     if error.code == .tooManyRequests { return StageError(.retry(after: error.retryAfter), message) }
     return error.isRetryable ? .retryable(message) : .terminal(message)

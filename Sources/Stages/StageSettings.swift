@@ -16,8 +16,6 @@ public struct StageSettings: Sendable {
   public var checkpointTimeout: Duration = .seconds(300)
   /// Where the kubelet writes archives on the node; paths it returns must lie inside.
   public var kubeletCheckpointDirectory = "/var/lib/kubelet/checkpoints"
-  /// Where podhop reads those archives (the node's directory mounted, or the emulator's).
-  public var localCheckpointDirectory: String
   /// `host:port/prefix` under which checkpoint images are pushed.
   public var registry: String
   public var compression: Compression = .gzip
@@ -26,9 +24,10 @@ public struct StageSettings: Sendable {
   public var pullSecret: String?
   /// First interval of polling a pod's status; it doubles up to 5 s.
   public var pollInterval: Duration = .milliseconds(250)
+  /// Whether finalize deletes the checkpoint archive once the migration succeeded.
+  public var deleteArchives = true
 
-  public init(localCheckpointDirectory: String, registry: String) {
-    self.localCheckpointDirectory = localCheckpointDirectory
+  public init(registry: String) {
     self.registry = registry
   }
 }

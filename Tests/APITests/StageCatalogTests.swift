@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import TestSupport
 import Testing
@@ -21,10 +22,13 @@ struct StageCatalogTests {
 
   @Test("without an archive directory, a registry or a cluster, podhop serves the API only and says why")
   func notConfigured() throws {
-    guard case .notConfigured(let reason) = try StageCatalog.build(StageConfiguration(), environment: [:]) else {
+    guard
+      case .notConfigured(let reason) = try StageCatalog.build(
+        StageConfiguration(), environment: [:], logger: Logger(minimum: .error))
+    else {
       Issue.record("expected notConfigured"); return
     }
-    #expect(reason.contains("--checkpoint-dir") && reason.contains("--registry"))
+    #expect(reason.contains("--agent-namespace") && reason.contains("--checkpoint-dir") && reason.contains("--registry"))
   }
 
   @Test("all six stages are built from a kubeconfig, an archive directory and a registry")
@@ -35,7 +39,9 @@ struct StageCatalogTests {
     configuration.kubeconfig = try kubeconfig(directory)
     configuration.checkpointDirectory = directory.path
     configuration.registry = "127.0.0.1:5000/podhop"
-    guard case .ready(let executors, _, _) = try StageCatalog.build(configuration, environment: [:]) else {
+    guard
+      case .ready(let executors, _, _) = try StageCatalog.build(configuration, environment: [:], logger: Logger(minimum: .error))
+    else {
       Issue.record("expected ready"); return
     }
     #expect(executors.count == 6)
@@ -50,12 +56,33 @@ struct StageCatalogTests {
     configuration.checkpointDirectory = directory.path
     configuration.registry = "127.0.0.1:5000/podhop"
     configuration.registryClientCertificateFile = directory.file("client.pem")
-    #expect { _ = try StageCatalog.build(configuration, environment: [:]) } throws: {
+    #expect { _ = try StageCatalog.build(configuration, environment: [:], logger: Logger(minimum: .error)) } throws: {
       String(describing: $0).contains("--registry-client-key")
     }
     configuration.registryClientKeyFile = directory.file("client-key.pem")
-    #expect { _ = try StageCatalog.build(configuration, environment: [:]) } throws: {
+    #expect { _ = try StageCatalog.build(configuration, environment: [:], logger: Logger(minimum: .error)) } throws: {
       String(describing: $0).contains("--registry-client-cert: cannot read")
     }
+  }
+
+  @Test("with node agents, no archive directory is needed, but the agent token file is")
+  func agents() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    var configuration = StageConfiguration()
+    configuration.kubeconfig = try kubeconfig(directory)
+    configuration.registry = "127.0.0.1:5000/podhop"
+    configuration.agentNamespace = "podhop"
+    #expect { _ = try StageCatalog.build(configuration, environment: [:], logger: Logger(minimum: .error)) } throws: {
+      String(describing: $0).contains("--agent-token-file")
+    }
+    try "agent-token-0123456789\n".write(toFile: directory.file("agent-token"), atomically: true, encoding: .utf8)
+    configuration.agentTokenFile = directory.file("agent-token")
+    guard
+      case .ready(let executors, _, _) = try StageCatalog.build(configuration, environment: [:], logger: Logger(minimum: .error))
+    else {
+      Issue.record("expected ready"); return
+    }
+    #expect(executors.count == 6)
   }
 }

@@ -49,7 +49,7 @@ struct DeployManifestTests {
     #expect(result.text.contains("all manifests valid"))
   }
 
-  @Test("the Deployment runs one replica with Recreate, probes, a read-only root and the mounts")
+  @Test("the Deployment runs one non-root replica with Recreate, probes, a read-only root and no host path")
   func deployment() async throws {
     let deployment = try await Self.object("deployment.yaml")
     #expect(Self.at(deployment, "kind") as? String == "Deployment")
@@ -57,7 +57,9 @@ struct DeployManifestTests {
     #expect(Self.at(deployment, "spec", "strategy", "type") as? String == "Recreate")
     let pod = Self.at(deployment, "spec", "template", "spec")
     #expect((Self.at(pod, "terminationGracePeriodSeconds") as? Int ?? 0) > 30)
-    #expect(Self.at(pod, "nodeSelector", "podhop.io/role") as? String == "checkpoint-node")
+    #expect(Self.at(pod, "nodeSelector") == nil, "the controller needs no particular node")
+    #expect(Self.at(pod, "securityContext", "runAsNonRoot") as? Bool == true)
+    #expect((Self.at(pod, "securityContext", "runAsUser") as? Int ?? 0) != 0)
     #expect(Self.at(pod, "serviceAccountName") as? String == "podhop")
     #expect(Self.at(pod, "securityContext", "seccompProfile", "type") as? String == "RuntimeDefault")
 
@@ -71,12 +73,28 @@ struct DeployManifestTests {
     #expect(Self.at(container, "resources", "requests", "cpu") != nil)
 
     let mounts = try #require(Self.at(container, "volumeMounts") as? [Any])
-    let checkpoints = mounts.first { Self.at($0, "mountPath") as? String == "/var/lib/kubelet/checkpoints" }
-    #expect(Self.at(checkpoints, "readOnly") as? Bool == true)
     #expect(mounts.contains { Self.at($0, "mountPath") as? String == "/var/lib/podhop" })
+    #expect(mounts.contains { Self.at($0, "mountPath") as? String == "/etc/podhop/agent" })
     let volumes = try #require(Self.at(pod, "volumes") as? [Any])
-    #expect(volumes.contains { Self.at($0, "hostPath", "path") as? String == "/var/lib/kubelet/checkpoints" })
+    #expect(!volumes.contains { Self.at($0, "hostPath") != nil })
     #expect(volumes.contains { Self.at($0, "persistentVolumeClaim", "claimName") as? String == "podhop-data" })
+    #expect(volumes.contains { Self.at($0, "secret", "secretName") as? String == "podhop-agent-token" })
+  }
+
+  /// The flags `podhop COMMAND --help` lists: the binary itself, not a copy of its list.
+  static func knownFlags(_ command: String) async throws -> Set<String> {
+    let help = try await Command.run(PodhopProcess.executable, [command, "--help"])
+    #expect(help.status == 0, "\(help.stderr)")
+    return Set(
+      (help.text + help.stderr).split(separator: "\n").compactMap { line -> String? in
+        let word = line.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init)
+        return word?.hasPrefix("--") == true ? word : nil
+      })
+  }
+
+  /// The value after `flag` in `arguments`.
+  static func value(_ flag: String, in arguments: [String]) -> String? {
+    arguments.firstIndex(of: flag).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
   }
 
   @Test("every flag in the Deployment's args is one podhop serve knows, and the paths match the mounts")
@@ -84,27 +102,60 @@ struct DeployManifestTests {
     let deployment = try await Self.object("deployment.yaml")
     let arguments = Self.strings(Self.at(deployment, "spec", "template", "spec", "containers", 0, "args"))
     #expect(arguments.first == "serve")
-    // The flags `podhop serve --help` lists: the binary itself, not a copy of its list.
-    let help = try await Command.run(PodhopProcess.executable, ["serve", "--help"])
-    #expect(help.status == 0, "\(help.stderr)")
-    let known = Set(
-      (help.text + help.stderr).split(separator: "\n").compactMap { line -> String? in
-        let word = line.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init)
-        return word?.hasPrefix("--") == true ? word : nil
-      })
-    #expect(known.contains("--checkpoint-dir") && known.contains("--registry-auth-file"))
+    let known = try await Self.knownFlags("serve")
+    #expect(known.contains("--agent-namespace") && known.contains("--agent-token-file"))
     let flags = arguments.filter { $0.hasPrefix("--") }
     #expect(!flags.isEmpty)
     for flag in flags {
       #expect(known.contains(flag), "podhop serve does not know \(flag)")
     }
-    func value(_ flag: String) -> String? {
-      arguments.firstIndex(of: flag).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+    #expect(Self.value("--database", in: arguments)?.hasPrefix("/var/lib/podhop/") == true)
+    #expect(Self.value("--tokens-file", in: arguments)?.hasPrefix("/etc/podhop/tokens/") == true)
+    #expect(Self.value("--agent-token-file", in: arguments)?.hasPrefix("/etc/podhop/agent/") == true)
+    #expect(Self.value("--agent-namespace", in: arguments) == "podhop")
+    #expect(Self.value("--checkpoint-dir", in: arguments) == nil, "the controller reads archives through the agents")
+  }
+
+  @Test("the agent DaemonSet: root only to read archives, no capabilities, only the checkpoint directory from the host")
+  func agentDaemonSet() async throws {
+    let daemonSet = try await Self.object("daemonset-agent.yaml")
+    #expect(Self.at(daemonSet, "kind") as? String == "DaemonSet")
+    let pod = Self.at(daemonSet, "spec", "template", "spec")
+    #expect(Self.at(daemonSet, "spec", "template", "metadata", "labels", "app.kubernetes.io/name") as? String == "podhop-agent")
+    for field in ["hostNetwork", "hostPID", "hostIPC"] {
+      #expect(Self.at(pod, field) as? Bool != true, "\(field)")
     }
-    #expect(value("--database")?.hasPrefix("/var/lib/podhop/") == true)
-    #expect(value("--tokens-file")?.hasPrefix("/etc/podhop/tokens/") == true)
-    #expect(value("--registry-auth-file")?.hasPrefix("/etc/podhop/registry/") == true)
-    #expect(value("--checkpoint-dir") == "/var/lib/kubelet/checkpoints")
+    #expect(Self.at(pod, "automountServiceAccountToken") as? Bool == false)
+    #expect(Self.at(pod, "serviceAccountName") as? String == "podhop-agent")
+    let container = try #require(Self.at(pod, "containers", 0))
+    #expect(Self.at(container, "securityContext", "readOnlyRootFilesystem") as? Bool == true)
+    #expect(Self.at(container, "securityContext", "allowPrivilegeEscalation") as? Bool == false)
+    #expect(Self.at(container, "securityContext", "privileged") as? Bool == false)
+    #expect(Self.strings(Self.at(container, "securityContext", "capabilities", "drop")) == ["ALL"])
+    #expect(Self.at(container, "securityContext", "capabilities", "add") == nil)
+    #expect(
+      Self.at(container, "resources", "limits", "memory") != nil && Self.at(container, "resources", "requests", "cpu") != nil)
+    #expect(Self.at(container, "ports", 0, "name") as? String == "agent")
+
+    let volumes = try #require(Self.at(pod, "volumes") as? [Any])
+    let hostPaths = volumes.compactMap { Self.at($0, "hostPath", "path") as? String }
+    #expect(hostPaths == ["/var/lib/kubelet/checkpoints"], "nothing else from the host")
+    #expect(volumes.contains { Self.at($0, "secret", "secretName") as? String == "podhop-agent-token" })
+
+    let arguments = Self.strings(Self.at(container, "args"))
+    #expect(arguments.first == "agent")
+    let known = try await Self.knownFlags("agent")
+    for flag in arguments.filter({ $0.hasPrefix("--") }) {
+      #expect(known.contains(flag), "podhop agent does not know \(flag)")
+    }
+    #expect(Self.value("--checkpoint-dir", in: arguments) == "/var/lib/kubelet/checkpoints")
+    #expect(Self.value("--token-file", in: arguments)?.hasPrefix("/etc/podhop/agent/") == true)
+    #expect(Self.value("--registry-auth-file", in: arguments)?.hasPrefix("/etc/podhop/registry/") == true)
+
+    // The agent's service account is bound to no role.
+    let binding = try await Self.object("clusterrolebinding.yaml")
+    let subjects = (Self.at(binding, "subjects") as? [Any] ?? []).compactMap { Self.at($0, "name") as? String }
+    #expect(!subjects.isEmpty && !subjects.contains("podhop-agent"))
   }
 
   @Test("the ClusterRole grants checkpoint rights without wildcards; the opt-in grant stays out of the base")

@@ -6,14 +6,14 @@ import Testing
 
 @Suite("Checkpoint paths and errors")
 struct CheckpointStageTests {
-  let location = CheckpointLocation(settings: StageSettings(localCheckpointDirectory: "/mnt/checkpoints", registry: "r/p"))
+  let location = CheckpointLocation(settings: StageSettings(registry: "r/p"))
 
-  @Test("an archive of this container directly in the kubelet's directory maps to the local directory")
+  @Test("an archive of this container directly in the kubelet's directory maps to its file name")
   func accepted() throws {
-    let local = try location.localFile(
+    let name = try location.archiveName(
       forKubeletPath: "/var/lib/kubelet/checkpoints/checkpoint-counter_default-app-2026-12-03T14:00:00Z.tar", job: Samples.job(),
       container: "app")
-    #expect(local == "/mnt/checkpoints/checkpoint-counter_default-app-2026-12-03T14:00:00Z.tar")
+    #expect(name == "checkpoint-counter_default-app-2026-12-03T14:00:00Z.tar")
   }
 
   @Test(
@@ -25,7 +25,7 @@ struct CheckpointStageTests {
       "/var/lib/kubelet/checkpoints/checkpoint-counter_default-app-x.zip",
     ])
   func refused(_ path: String) {
-    #expect(throws: StageError.self) { try location.localFile(forKubeletPath: path, job: Samples.job(), container: "app") }
+    #expect(throws: StageError.self) { try location.archiveName(forKubeletPath: path, job: Samples.job(), container: "app") }
   }
 
   @Test("kubelet errors: feature gate off, missing container, RBAC, transient and permanent runtime failures")
