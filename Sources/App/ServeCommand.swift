@@ -86,6 +86,12 @@ public enum ServeCommand {
       guardrail: DestinationGuard(allowPrivate: configuration.notifyPrivateDestinations),
       configuration: configuration.notifications, logger: logger)
     let delivererTask = Task { await deliverer.run() }
+    let retentionTask = Task {
+      guard configuration.retentionDays > 0 else { return }
+      await RetentionLoop(
+        store: store, age: .seconds(configuration.retentionDays * 86_400), interval: .seconds(3600), logger: logger
+      ).run()
+    }
     let signal = await signals.next()
     logger.info("shutdown started", ["signal": signal, "graceSeconds": String(describing: configuration.shutdownGrace)])
     api.startDraining()
@@ -97,8 +103,10 @@ public enum ServeCommand {
     if !pool.isIdle { logger.warning("grace period over; interrupting running stages") }
     poolTask.cancel()
     delivererTask.cancel()
+    retentionTask.cancel()
     await poolTask.value
     await delivererTask.value
+    await retentionTask.value
     await server.shutdown(deadline: .seconds(5))
     logger.info("shutdown complete")
     return 0

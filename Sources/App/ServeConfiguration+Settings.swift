@@ -117,6 +117,12 @@ extension ServeConfiguration {
       c.api.idempotencyKeyLifetime = .seconds(try integer(v, "--idempotency-hours", 1...720) * 3600)
     },
     Setting(
+      flag: "--retention-days", environment: "PODHOP_RETENTION_DAYS", placeholder: "DAYS", defaultValue: "90",
+      help: "Finished jobs, evacuations and deliveries older than this are deleted (0: keep all); audit records stay."
+    ) { c, v throws(ConfigurationError) in
+      c.retentionDays = try integer(v, "--retention-days", 0...36_500)
+    },
+    Setting(
       flag: "--hooks-file", environment: "PODHOP_HOOKS_FILE", placeholder: "PATH", defaultValue: "(no hooks)",
       help: "File of 'NAME KIND SCHEME SECRET' lines: the webhooks at /v1/hooks/NAME."
     ) { c, v throws(ConfigurationError) in

@@ -10,6 +10,8 @@ public struct ServeConfiguration: Sendable {
   public var http = HTTPServerConfiguration()
   public var databasePath = "./podhop.db"
   public var tokensFile: String?
+  /// Days finished work is kept; 0 keeps it forever.
+  public var retentionDays = 90
   /// The inbound webhooks' file; nil for none.
   public var hooksFile: String?
   /// The outbound notification subscriptions' file; nil for none.
