@@ -7,10 +7,9 @@ extension APIHandler {
   func listDeliveries(_ request: HTTPRequest) async throws -> HTTPResponse {
     var subscription: String?
     var state: NotificationDelivery.State?
-    var limit = ListQuery.defaultLimit
-    var cursor: JobCursor?
     var errors: [Problem.FieldError] = []
-    for (name, value) in request.query {
+    var page = PageQuery { JobCursor(token: $0, id: { $0.hasPrefix("msg_") && $0.count <= 40 }) }
+    for (name, value) in request.query where !page.take(name, value, { errors.append(.init(field: $0, message: $1)) }) {
       switch name {
       case "subscription": subscription = value
       case "state":
@@ -21,21 +20,12 @@ extension APIHandler {
               field: name,
               message: "unknown state; one of \(NotificationDelivery.State.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
-      case "limit":
-        if let number = Int(value), (1...ListQuery.maxLimit).contains(number) {
-          limit = number
-        } else {
-          errors.append(.init(field: name, message: "must be an integer from 1 to \(ListQuery.maxLimit)"))
-        }
-      case "cursor":
-        cursor = JobCursor(token: value, id: { $0.hasPrefix("msg_") && $0.count <= 40 })
-        if cursor == nil { errors.append(.init(field: name, message: "is not a cursor this server issued")) }
       default: errors.append(.init(field: name, message: "unknown query parameter"))
       }
     }
     if !errors.isEmpty { throw Problem.badRequest("the query has invalid parameters", errors: errors) }
-    let page = try await store.deliveries(subscription: subscription, state: state, limit: limit, after: cursor)
-    return json(200, JSONWriter.deliveryPage(page.items, nextCursor: page.next?.token))
+    let found = try await store.deliveries(subscription: subscription, state: state, limit: page.limit, after: page.cursor)
+    return json(200, JSONWriter.deliveryPage(found.items, nextCursor: found.next?.token))
   }
 
   func redeliver(_ id: String, _ request: HTTPRequest, _ principal: Principal) async throws -> HTTPResponse {

@@ -41,28 +41,13 @@ extension APIHandler {
   }
 
   func listEvacuations(_ request: HTTPRequest) async throws -> HTTPResponse {
-    var limit = ListQuery.defaultLimit
-    var cursor: JobCursor?
     var errors: [Problem.FieldError] = []
-    for (name, value) in request.query {
-      switch name {
-      case "limit":
-        if let number = Int(value), (1...ListQuery.maxLimit).contains(number) {
-          limit = number
-        } else {
-          errors.append(.init(field: name, message: "must be an integer from 1 to \(ListQuery.maxLimit)"))
-        }
-      case "cursor":
-        if let parsed = JobCursor(token: value) {
-          cursor = parsed
-        } else {
-          errors.append(.init(field: name, message: "is not a cursor this server issued"))
-        }
-      default: errors.append(.init(field: name, message: "unknown query parameter"))
-      }
+    var query = PageQuery { JobCursor(token: $0) }
+    for (name, value) in request.query where !query.take(name, value, { errors.append(.init(field: $0, message: $1)) }) {
+      errors.append(.init(field: name, message: "unknown query parameter"))
     }
     if !errors.isEmpty { throw Problem.badRequest("the query has invalid parameters", errors: errors) }
-    let page = try await store.evacuations(limit: limit, after: cursor)
+    let page = try await store.evacuations(limit: query.limit, after: query.cursor)
     return json(200, JSONWriter.evacuationPage(page.items, nextCursor: page.next?.token))
   }
 

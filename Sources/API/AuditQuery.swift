@@ -11,7 +11,8 @@ struct AuditQuery {
   init(_ arguments: [(name: String, value: String)]) throws(Problem) {
     var errors: [Problem.FieldError] = []
     func fail(_ name: String, _ message: String) { errors.append(.init(field: name, message: message)) }
-    for (name, value) in arguments {
+    var page = PageQuery { AuditCursor(token: $0) }
+    for (name, value) in arguments where !page.take(name, value, fail) {
       switch name {
       case "actor": filter.actor = value
       case "target": filter.target = value
@@ -23,18 +24,12 @@ struct AuditQuery {
       case "since", "until":
         guard let date = Timestamp.parse(value) else { fail(name, "must be an RFC 3339 timestamp"); continue }
         if name == "since" { filter.since = date } else { filter.until = date }
-      case "limit":
-        guard let number = Int(value), (1...ListQuery.maxLimit).contains(number) else {
-          fail(name, "must be an integer from 1 to \(ListQuery.maxLimit)"); continue
-        }
-        limit = number
-      case "cursor":
-        guard let parsed = AuditCursor(token: value) else { fail(name, "is not a cursor this server issued"); continue }
-        cursor = parsed
       default:
         fail(name, "unknown query parameter")
       }
     }
     if !errors.isEmpty { throw Problem.badRequest("the query has invalid parameters", errors: errors) }
+    limit = page.limit
+    cursor = page.cursor
   }
 }

@@ -15,7 +15,8 @@ struct ListQuery {
     var errors: [Problem.FieldError] = []
     func fail(_ name: String, _ message: String) { errors.append(.init(field: name, message: message)) }
     func list(_ value: String) -> [String] { value.split(separator: ",").map(String.init) }
-    for (name, value) in arguments {
+    var page = PageQuery { JobCursor(token: $0) }
+    for (name, value) in arguments where !page.take(name, value, fail) {
       switch name {
       case "state":
         for word in list(value) {
@@ -48,18 +49,12 @@ struct ListQuery {
           fail(name, "must be key=value with a valid label key"); continue
         }
         filter.labels.append((String(parts[0]), String(parts[1])))
-      case "limit":
-        guard let number = Int(value), (1...Self.maxLimit).contains(number) else {
-          fail(name, "must be an integer from 1 to \(Self.maxLimit)"); continue
-        }
-        limit = number
-      case "cursor":
-        guard let parsed = JobCursor(token: value) else { fail(name, "is not a cursor this server issued"); continue }
-        cursor = parsed
       default:
         fail(name, "unknown query parameter")
       }
     }
     if !errors.isEmpty { throw Problem.badRequest("the query has invalid parameters", errors: errors) }
+    limit = page.limit
+    cursor = page.cursor
   }
 }

@@ -235,11 +235,18 @@ extension JSONWriter {
 
   /// `{"items": [...], "nextCursor": ...}` for a page of jobs.
   static func page(_ jobs: [MigrationJob], nextCursor: String?) -> [UInt8] {
-    var writer = JSONWriter(capacity: 1024 * max(jobs.count, 1))
+    listPage(jobs, nextCursor: nextCursor, bytesPerItem: 1024) { $0.write($1) }
+  }
+
+  /// `{"items": [...], "nextCursor": ...}` with each item written by `write`.
+  static func listPage<Item>(
+    _ items: [Item], nextCursor: String?, bytesPerItem: Int, _ write: (inout JSONWriter, Item) -> Void
+  ) -> [UInt8] {
+    var writer = JSONWriter(capacity: bytesPerItem * max(items.count, 1))
     writer.object { w in
       w.key("items")
       w.array { a in
-        for job in jobs { a.write(job) }
+        for item in items { write(&a, item) }
       }
       w.key("nextCursor")
       if let nextCursor { w.string(nextCursor) } else { w.null() }
@@ -261,16 +268,7 @@ extension JSONWriter {
 
   /// `{"items": [...], "nextCursor": ...}` for a page of audit records.
   static func auditPage(_ records: [AuditRecord], nextCursor: String?) -> [UInt8] {
-    var writer = JSONWriter(capacity: 384 * max(records.count, 1))
-    writer.object { w in
-      w.key("items")
-      w.array { a in
-        for record in records { a.write(record) }
-      }
-      w.key("nextCursor")
-      if let nextCursor { w.string(nextCursor) } else { w.null() }
-    }
-    return writer.bytes
+    listPage(records, nextCursor: nextCursor, bytesPerItem: 384) { $0.write($1) }
   }
 
   /// One evacuation as a response body.
@@ -282,16 +280,7 @@ extension JSONWriter {
 
   /// `{"items": [...], "nextCursor": ...}` for a page of evacuations.
   static func evacuationPage(_ evacuations: [Evacuation], nextCursor: String?) -> [UInt8] {
-    var writer = JSONWriter()
-    writer.object { w in
-      w.key("items")
-      w.array { a in
-        for evacuation in evacuations { a.write(evacuation) }
-      }
-      w.key("nextCursor")
-      if let nextCursor { w.string(nextCursor) } else { w.null() }
-    }
-    return writer.bytes
+    listPage(evacuations, nextCursor: nextCursor, bytesPerItem: 1024) { $0.write($1) }
   }
 
   /// One delivery as a response body.
@@ -303,15 +292,6 @@ extension JSONWriter {
 
   /// `{"items": [...], "nextCursor": ...}` for a page of deliveries.
   static func deliveryPage(_ deliveries: [NotificationDelivery], nextCursor: String?) -> [UInt8] {
-    var writer = JSONWriter()
-    writer.object { w in
-      w.key("items")
-      w.array { a in
-        for delivery in deliveries { a.write(delivery) }
-      }
-      w.key("nextCursor")
-      if let nextCursor { w.string(nextCursor) } else { w.null() }
-    }
-    return writer.bytes
+    listPage(deliveries, nextCursor: nextCursor, bytesPerItem: 512) { $0.write($1) }
   }
 }

@@ -10,12 +10,7 @@ extension AgentConfiguration {
       flag: "--listen", environment: "PODHOP_AGENT_LISTEN", placeholder: "HOST:PORT", defaultValue: "0.0.0.0:9443",
       help: "Address the agent listens on (IPv4; port 0 picks a free port)."
     ) { c, v throws(ConfigurationError) in
-      let parts = v.split(separator: ":", omittingEmptySubsequences: false)
-      guard parts.count == 2, let port = UInt16(parts[1]), parts[0].split(separator: ".").count == 4,
-        parts[0].split(separator: ".").allSatisfy({ UInt8($0) != nil })
-      else { throw ConfigurationError("--listen must be IPV4:PORT, e.g. 0.0.0.0:9443 (got '\(v)')") }
-      c.http.host = String(parts[0])
-      c.http.port = port
+      (c.http.host, c.http.port) = try listenAddress(v, example: "0.0.0.0:9443")
     },
     Setting(
       flag: "--token-file", environment: "PODHOP_AGENT_TOKEN_FILE", placeholder: "PATH", defaultValue: "(required)",

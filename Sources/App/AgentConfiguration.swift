@@ -24,33 +24,13 @@ public struct AgentConfiguration: Sendable {
     http.perIPConnectionLimit = 64
   }
 
-  /// One setting: flag, environment variable, default as shown in help, and how it applies.
-  public struct Setting: Sendable {
-    public let flag: String
-    public let environment: String
-    public let placeholder: String
-    public let defaultValue: String
-    public let help: String
-    let apply: @Sendable (inout AgentConfiguration, String) throws(ConfigurationError) -> Void
-  }
+  /// One setting of `podhop agent`.
+  public typealias Setting = CommandSetting<AgentConfiguration>
 
   /// Parses `arguments` (after `agent`) over `environment`.
   public static func parse(arguments: [String], environment: [String: String]) throws(ConfigurationError) -> AgentConfiguration {
     var configuration = AgentConfiguration()
-    for setting in settings {
-      if let value = environment[setting.environment] { try setting.apply(&configuration, value) }
-    }
-    var rest = arguments[...]
-    while let argument = rest.popFirst() {
-      let pieces = argument.split(separator: "=", maxSplits: 1).map(String.init)
-      guard let setting = settings.first(where: { $0.flag == pieces[0] }) else {
-        throw ConfigurationError("unknown option \(pieces[0]); see 'podhop agent --help'")
-      }
-      guard let value = pieces.count > 1 ? pieces[1] : rest.popFirst() else {
-        throw ConfigurationError("\(setting.flag) needs a value (\(setting.placeholder))")
-      }
-      try setting.apply(&configuration, value)
-    }
+    try settings.apply(to: &configuration, arguments: arguments, environment: environment, command: "agent")
     guard configuration.tokenFile != nil else {
       throw ConfigurationError("--token-file (PODHOP_AGENT_TOKEN_FILE) is required: the agent accepts only that token")
     }
@@ -62,19 +42,14 @@ public struct AgentConfiguration: Sendable {
 
   /// The text of `podhop agent --help`.
   public static var help: String {
-    var text = """
-      Usage: podhop agent [options]
+    """
+    Usage: podhop agent [options]
 
-      Runs the node agent: serves this node's checkpoint archives to the podhop controller
-      (list, inspect, publish to a registry, delete) and applies the retention policy.
+    Runs the node agent: serves this node's checkpoint archives to the podhop controller
+    (list, inspect, publish to a registry, delete) and applies the retention policy.
 
-      Options (each also read from its environment variable; flags win):
+    Options (each also read from its environment variable; flags win):
 
-      """
-    for setting in settings {
-      text +=
-        "  \(setting.flag) \(setting.placeholder)\n      \(setting.help) [env \(setting.environment); default \(setting.defaultValue)]\n"
-    }
-    return text + "  --help\n      Show this text.\n"
+    """ + settings.helpText()
   }
 }

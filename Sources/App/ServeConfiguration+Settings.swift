@@ -11,12 +11,7 @@ extension ServeConfiguration {
       flag: "--listen", environment: "PODHOP_LISTEN", placeholder: "HOST:PORT", defaultValue: "127.0.0.1:8080",
       help: "Address the API listens on (IPv4; port 0 picks a free port)."
     ) { c, v throws(ConfigurationError) in
-      let parts = v.split(separator: ":", omittingEmptySubsequences: false)
-      guard parts.count == 2, let port = UInt16(parts[1]), parts[0].split(separator: ".").count == 4,
-        parts[0].split(separator: ".").allSatisfy({ UInt8($0) != nil })
-      else { throw ConfigurationError("--listen must be IPV4:PORT, e.g. 127.0.0.1:8080 (got '\(v)')") }
-      c.http.host = String(parts[0])
-      c.http.port = port
+      (c.http.host, c.http.port) = try listenAddress(v, example: "127.0.0.1:8080")
     },
     Setting(
       flag: "--database", environment: "PODHOP_DATABASE", placeholder: "PATH", defaultValue: "./podhop.db",
