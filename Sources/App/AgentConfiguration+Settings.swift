@@ -5,85 +5,72 @@ import NodeAgent
 
 extension AgentConfiguration {
   /// Every setting of `podhop agent`. docs/operations.md's agent table lists the same (a test checks).
-  public static let settings: [Setting] = [
-    Setting(
-      flag: "--listen", environment: "PODHOP_AGENT_LISTEN", placeholder: "HOST:PORT", defaultValue: "0.0.0.0:9443",
-      help: "Address the agent listens on (IPv4; port 0 picks a free port)."
-    ) { c, v throws(ConfigurationError) in
-      (c.http.host, c.http.port) = try listenAddress(v, example: "0.0.0.0:9443")
-    },
-    Setting(
-      flag: "--token-file", environment: "PODHOP_AGENT_TOKEN_FILE", placeholder: "PATH", defaultValue: "(required)",
-      help: "File holding the one token the agent accepts (at least 16 characters)."
-    ) { c, v throws(ConfigurationError) in c.tokenFile = v },
-    Setting(
-      flag: "--checkpoint-dir", environment: "PODHOP_AGENT_CHECKPOINT_DIR", placeholder: "PATH",
-      defaultValue: "/var/lib/kubelet/checkpoints",
-      help: "The kubelet's checkpoint directory on this node, mounted."
-    ) { c, v throws(ConfigurationError) in
-      guard !v.isEmpty else { throw ConfigurationError("--checkpoint-dir must not be empty") }
-      c.checkpointDirectory = v
-    },
-    Setting(
-      flag: "--tls-cert-file", environment: "PODHOP_AGENT_TLS_CERT_FILE", placeholder: "PATH", defaultValue: "(plain HTTP)",
-      help: "PEM certificate to serve HTTPS with (with --tls-key-file); it must name the pod IP."
-    ) { c, v throws(ConfigurationError) in c.tlsCertificateFile = v },
-    Setting(
-      flag: "--tls-key-file", environment: "PODHOP_AGENT_TLS_KEY_FILE", placeholder: "PATH", defaultValue: "(none)",
-      help: "PEM private key of --tls-cert-file."
-    ) { c, v throws(ConfigurationError) in c.tlsKeyFile = v },
-    Setting(
-      flag: "--registry-auth-file", environment: "PODHOP_REGISTRY_AUTH_FILE", placeholder: "PATH", defaultValue: "(anonymous)",
-      help: "containers auth.json or docker config.json with the registry's credentials (read for each publication)."
-    ) { c, v throws(ConfigurationError) in c.registry.authFile = v },
-    Setting(
-      flag: "--registry-ca-file", environment: "PODHOP_REGISTRY_CA_FILE", placeholder: "PATH", defaultValue: "(system CAs)",
-      help: "PEM CA bundle that signs the registry's certificate."
-    ) { c, v throws(ConfigurationError) in c.registry.caFile = v },
-    Setting(
-      flag: "--registry-client-cert", environment: "PODHOP_REGISTRY_CLIENT_CERT", placeholder: "PATH", defaultValue: "(none)",
-      help: "PEM client certificate for a registry that requires mutual TLS (with --registry-client-key)."
-    ) { c, v throws(ConfigurationError) in c.registry.clientCertificateFile = v },
-    Setting(
-      flag: "--registry-client-key", environment: "PODHOP_REGISTRY_CLIENT_KEY", placeholder: "PATH", defaultValue: "(none)",
-      help: "PEM private key of --registry-client-cert."
-    ) { c, v throws(ConfigurationError) in c.registry.clientKeyFile = v },
-    Setting(
-      flag: "--insecure-registry", environment: "PODHOP_INSECURE_REGISTRY", placeholder: "HOST:PORT", defaultValue: "(none)",
-      help: "A registry spoken to over plain HTTP; comma-separated for several."
-    ) { c, v throws(ConfigurationError) in c.registry.insecureRegistries.formUnion(v.split(separator: ",").map(String.init)) },
-    Setting(
-      flag: "--retention-max-age", environment: "PODHOP_AGENT_RETENTION_MAX_AGE", placeholder: "DURATION", defaultValue: "24h",
-      help: "Archives older than this are deleted (s, m, h or d suffix; 0: no age limit)."
-    ) { c, v throws(ConfigurationError) in
-      let seconds = try duration(v, "--retention-max-age")
-      c.retention.maxAge = seconds == 0 ? nil : seconds
-    },
-    Setting(
-      flag: "--retention-max-bytes", environment: "PODHOP_AGENT_RETENTION_MAX_BYTES", placeholder: "BYTES", defaultValue: "10Gi",
-      help: "Most bytes of archives kept on this node; the oldest go first (Ki, Mi, Gi or Ti suffix; 0: no limit)."
-    ) { c, v throws(ConfigurationError) in
-      let bytes = try byteCount(v, "--retention-max-bytes")
-      c.retention.maxBytes = bytes == 0 ? nil : bytes
-    },
-    Setting(
-      flag: "--retention-interval", environment: "PODHOP_AGENT_RETENTION_INTERVAL", placeholder: "DURATION", defaultValue: "5m",
-      help: "How often the retention policy is applied."
-    ) { c, v throws(ConfigurationError) in
-      let seconds = try duration(v, "--retention-interval")
-      guard seconds >= 0.1 else { throw ConfigurationError("--retention-interval must be at least 0.1s") }
-      c.retentionInterval = .milliseconds(Int64(seconds * 1000))
-    },
-    Setting(
-      flag: "--log-level", environment: "PODHOP_LOG_LEVEL", placeholder: "LEVEL", defaultValue: "info",
-      help: "debug, info, warning or error."
-    ) { c, v throws(ConfigurationError) in
-      guard let level = Logger.Level(rawValue: v) else {
-        throw ConfigurationError("--log-level must be debug, info, warning or error")
-      }
-      c.logLevel = level
-    },
-  ]
+  public static let settings: [Setting] =
+    [
+      Setting(
+        flag: "--listen", environment: "PODHOP_AGENT_LISTEN", placeholder: "HOST:PORT", defaultValue: "0.0.0.0:9443",
+        help: "Address the agent listens on (IPv4; port 0 picks a free port)."
+      ) { c, v throws(ConfigurationError) in
+        (c.http.host, c.http.port) = try listenAddress(v, example: "0.0.0.0:9443")
+      },
+      Setting(
+        flag: "--token-file", environment: "PODHOP_AGENT_TOKEN_FILE", placeholder: "PATH", defaultValue: "(required)",
+        help: "File holding the one token the agent accepts (at least 16 characters)."
+      ) { c, v throws(ConfigurationError) in c.tokenFile = v },
+      Setting(
+        flag: "--checkpoint-dir", environment: "PODHOP_AGENT_CHECKPOINT_DIR", placeholder: "PATH",
+        defaultValue: "/var/lib/kubelet/checkpoints",
+        help: "The kubelet's checkpoint directory on this node, mounted."
+      ) { c, v throws(ConfigurationError) in
+        guard !v.isEmpty else { throw ConfigurationError("--checkpoint-dir must not be empty") }
+        c.checkpointDirectory = v
+      },
+      Setting(
+        flag: "--tls-cert-file", environment: "PODHOP_AGENT_TLS_CERT_FILE", placeholder: "PATH", defaultValue: "(plain HTTP)",
+        help: "PEM certificate to serve HTTPS with (with --tls-key-file); it must name the pod IP."
+      ) { c, v throws(ConfigurationError) in c.tlsCertificateFile = v },
+      Setting(
+        flag: "--tls-key-file", environment: "PODHOP_AGENT_TLS_KEY_FILE", placeholder: "PATH", defaultValue: "(none)",
+        help: "PEM private key of --tls-cert-file."
+      ) { c, v throws(ConfigurationError) in c.tlsKeyFile = v },
+    ]
+    + RegistryAccess.settings(
+      \.registry,
+      authFileHelp: "containers auth.json or docker config.json with the registry's credentials (read for each publication).")
+    + [
+      Setting(
+        flag: "--retention-max-age", environment: "PODHOP_AGENT_RETENTION_MAX_AGE", placeholder: "DURATION", defaultValue: "24h",
+        help: "Archives older than this are deleted (s, m, h or d suffix; 0: no age limit)."
+      ) { c, v throws(ConfigurationError) in
+        let seconds = try duration(v, "--retention-max-age")
+        c.retention.maxAge = seconds == 0 ? nil : seconds
+      },
+      Setting(
+        flag: "--retention-max-bytes", environment: "PODHOP_AGENT_RETENTION_MAX_BYTES", placeholder: "BYTES",
+        defaultValue: "10Gi",
+        help: "Most bytes of archives kept on this node; the oldest go first (Ki, Mi, Gi or Ti suffix; 0: no limit)."
+      ) { c, v throws(ConfigurationError) in
+        let bytes = try byteCount(v, "--retention-max-bytes")
+        c.retention.maxBytes = bytes == 0 ? nil : bytes
+      },
+      Setting(
+        flag: "--retention-interval", environment: "PODHOP_AGENT_RETENTION_INTERVAL", placeholder: "DURATION", defaultValue: "5m",
+        help: "How often the retention policy is applied."
+      ) { c, v throws(ConfigurationError) in
+        let seconds = try duration(v, "--retention-interval")
+        guard seconds >= 0.1 else { throw ConfigurationError("--retention-interval must be at least 0.1s") }
+        c.retentionInterval = .milliseconds(Int64(seconds * 1000))
+      },
+      Setting(
+        flag: "--log-level", environment: "PODHOP_LOG_LEVEL", placeholder: "LEVEL", defaultValue: "info",
+        help: "debug, info, warning or error."
+      ) { c, v throws(ConfigurationError) in
+        guard let level = Logger.Level(rawValue: v) else {
+          throw ConfigurationError("--log-level must be debug, info, warning or error")
+        }
+        c.logLevel = level
+      },
+    ]
 
   /// Seconds in `text`: a number with an optional s, m, h or d suffix.
   static func duration(_ text: String, _ flag: String) throws(ConfigurationError) -> TimeInterval {

@@ -5,12 +5,45 @@ import Registry
 
 /// How podhop reaches a registry: credentials file, CA, client certificate, plain-HTTP
 /// registries. The same flags for `podhop serve` and `podhop agent`.
-struct RegistryAccess: Sendable {
-  var authFile: String?
-  var caFile: String?
-  var clientCertificateFile: String?
-  var clientKeyFile: String?
-  var insecureRegistries: Set<String> = []
+public struct RegistryAccess: Sendable {
+  public var authFile: String?
+  public var caFile: String?
+  /// PEM client certificate and key for registries that require mutual TLS.
+  public var clientCertificateFile: String?
+  public var clientKeyFile: String?
+  public var insecureRegistries: Set<String> = []
+
+  public init() {}
+
+  /// The registry flags of a command whose configuration keeps them at `access`.
+  static func settings<Configuration>(
+    _ access: WritableKeyPath<Configuration, RegistryAccess> & Sendable, authFileHelp: String
+  ) -> [CommandSetting<Configuration>] {
+    [
+      CommandSetting(
+        flag: "--registry-auth-file", environment: "PODHOP_REGISTRY_AUTH_FILE", placeholder: "PATH",
+        defaultValue: "(anonymous)", help: authFileHelp
+      ) { c, v throws(ConfigurationError) in c[keyPath: access].authFile = v },
+      CommandSetting(
+        flag: "--registry-ca-file", environment: "PODHOP_REGISTRY_CA_FILE", placeholder: "PATH", defaultValue: "(system CAs)",
+        help: "PEM CA bundle that signs the registry's certificate."
+      ) { c, v throws(ConfigurationError) in c[keyPath: access].caFile = v },
+      CommandSetting(
+        flag: "--registry-client-cert", environment: "PODHOP_REGISTRY_CLIENT_CERT", placeholder: "PATH", defaultValue: "(none)",
+        help: "PEM client certificate for a registry that requires mutual TLS (with --registry-client-key)."
+      ) { c, v throws(ConfigurationError) in c[keyPath: access].clientCertificateFile = v },
+      CommandSetting(
+        flag: "--registry-client-key", environment: "PODHOP_REGISTRY_CLIENT_KEY", placeholder: "PATH", defaultValue: "(none)",
+        help: "PEM private key of --registry-client-cert."
+      ) { c, v throws(ConfigurationError) in c[keyPath: access].clientKeyFile = v },
+      CommandSetting(
+        flag: "--insecure-registry", environment: "PODHOP_INSECURE_REGISTRY", placeholder: "HOST:PORT", defaultValue: "(none)",
+        help: "A registry spoken to over plain HTTP; comma-separated for several."
+      ) { c, v throws(ConfigurationError) in
+        c[keyPath: access].insecureRegistries.formUnion(v.split(separator: ",").map(String.init))
+      },
+    ]
+  }
 
   /// The client configuration for pushing to `host`; files are read now, so a rotated Secret
   /// is picked up by the next call.

@@ -9,12 +9,8 @@ public struct StageConfiguration: Sendable {
   public var serviceAccountDirectory = ClusterAccess.defaultServiceAccountDirectory
   public var checkpointDirectory: String?
   public var registry: String?
-  public var registryAuthFile: String?
-  public var registryCAFile: String?
-  /// PEM client certificate and key for registries that require mutual TLS.
-  public var registryClientCertificateFile: String?
-  public var registryClientKeyFile: String?
-  public var insecureRegistries: Set<String> = []
+  /// Credentials, CA, client certificate and plain-HTTP registries for pushing.
+  public var registryAccess = RegistryAccess()
   /// gzip by measurement: the registry's ingest, not the CPU, is the limit (bench/README.md).
   public var compression: Compression = .gzip
   /// `proxy` (through the API server) or `kubelet` (direct, on `kubeletPort`).
@@ -33,13 +29,6 @@ public struct StageConfiguration: Sendable {
   public var agentCAFile: String?
   /// Whether finalize deletes the checkpoint archive after a successful migration.
   public var deleteArchives = true
-
-  /// The registry flags as one value.
-  var registryAccess: RegistryAccess {
-    RegistryAccess(
-      authFile: registryAuthFile, caFile: registryCAFile, clientCertificateFile: registryClientCertificateFile,
-      clientKeyFile: registryClientKeyFile, insecureRegistries: insecureRegistries)
-  }
 
   public init() {}
 }

@@ -55,11 +55,11 @@ struct StageCatalogTests {
     configuration.kubeconfig = try kubeconfig(directory)
     configuration.checkpointDirectory = directory.path
     configuration.registry = "127.0.0.1:5000/podhop"
-    configuration.registryClientCertificateFile = directory.file("client.pem")
+    configuration.registryAccess.clientCertificateFile = directory.file("client.pem")
     #expect { _ = try StageCatalog.build(configuration, environment: [:], logger: Logger(minimum: .error)) } throws: {
       String(describing: $0).contains("--registry-client-key")
     }
-    configuration.registryClientKeyFile = directory.file("client-key.pem")
+    configuration.registryAccess.clientKeyFile = directory.file("client-key.pem")
     #expect { _ = try StageCatalog.build(configuration, environment: [:], logger: Logger(minimum: .error)) } throws: {
       String(describing: $0).contains("--registry-client-cert: cannot read")
     }
