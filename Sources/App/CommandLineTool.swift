@@ -16,6 +16,7 @@ public enum CommandLineTool {
       migrate   Migrate a pod to another node, optionally waiting for it (podhop migrate --help).
       preflight Run a migration's pre-flight checks without migrating (podhop preflight --help).
       jobs      List, show, cancel and retry jobs, and read their events (podhop jobs --help).
+      evacuate  Move every movable pod off a node (podhop evacuate --help).
       help      Show this text.
 
     """
@@ -31,6 +32,7 @@ public enum CommandLineTool {
     case "migrate": return await ClientMigrateCommand.migrate(Array(arguments.dropFirst()), environment: environment)
     case "preflight": return await ClientMigrateCommand.preflight(Array(arguments.dropFirst()), environment: environment)
     case "jobs": return await ClientJobsCommand.run(Array(arguments.dropFirst()), environment: environment)
+    case "evacuate": return await ClientEvacuateCommand.run(Array(arguments.dropFirst()), environment: environment)
     case "help", "--help", "-h", nil:
       print(usage, terminator: "")
       return arguments.isEmpty ? 2 : 0

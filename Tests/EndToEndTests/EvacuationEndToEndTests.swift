@@ -98,4 +98,31 @@ struct EvacuationEndToEndTests {
     #expect(lonely.text.contains("2 app containers"), "\(lonely.text)")
     await harness.stop()
   }
+
+  @Test("podhop evacuate NODE --wait prints the plan, each job as it ends, and exits 0 when all moved")
+  func evacuateCommand() async throws {
+    let harness = try await MigrationHarness(
+      nodes: [MigrationHarness.node("node-a"), MigrationHarness.node("node-b")],
+      pods: [
+        Self.pod("web-1"), Self.pod("web-2"),
+        Self.pod(
+          "agent",
+          extra:
+            #", "ownerReferences": [{"apiVersion": "apps/v1", "kind": "DaemonSet", "name": "agent", "uid": "u2", "controller": true}]"#
+        ),
+      ])
+    let result = try await Command.run(
+      PodhopProcess.executable, ["evacuate", "node-a", "--wait", "--timeout", "90"], directory: harness.directory.path,
+      environment: ["PODHOP_SERVER": "http://127.0.0.1:\(harness.port)", "PODHOP_TOKEN": MigrationHarness.token],
+      timeout: .seconds(120))
+    #expect(result.status == 0, "\(result.stderr)")
+    let lines = result.text.split(separator: "\n").map(String.init)
+    #expect(
+      lines.first?.hasPrefix("evacuation ") == true && lines.first?.hasSuffix(" of node-a: 2 pods to move, 1 staying") == true)
+    #expect(lines.dropFirst().first?.split(separator: " ", omittingEmptySubsequences: true) == ["POD", "TARGET", "JOB"])
+    #expect(lines.contains { $0.hasPrefix("stays: default/agent: managed by DaemonSet agent") }, "\(lines)")
+    #expect(lines.filter { $0.hasSuffix("→ node-b  succeeded") }.count == 2, "\(lines)")
+    #expect(lines.last == "completed: 2 moved, 0 failed or canceled, 1 stayed")
+    await harness.stop()
+  }
 }
