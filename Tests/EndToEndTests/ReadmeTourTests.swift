@@ -28,6 +28,7 @@ struct ReadmeTourTests {
     #expect(text.contains(#""state":"queued""#) && text.contains(#""ticket":"OPS-1""#))
     #expect(text.contains(#""type":"job.created""#) && text.contains("podhop_jobs{state="))
     #expect(text.contains("openapi: 3.1.0"))
+    #expect(text.contains(#""action":"migration.created""#) && text.contains(#""actor":"demo-admin""#))
     server.signal(SIGTERM)
     _ = await server.waitForExit()
     directory.remove()
