@@ -106,7 +106,11 @@ final class MigrationHarness: Sendable {
 
   /// Makes the next `count` requests of `operation` fail in the emulator.
   func inject(_ operation: String, count: Int, status: Int, message: String) async throws {
-    let body = #"{"operation":"\#(operation)","count":\#(count),"status":\#(status),"message":"\#(message)"}"#
+    try await injectRaw(#"{"operation":"\#(operation)","count":\#(count),"status":\#(status),"message":"\#(message)"}"#)
+  }
+
+  /// Adds a fault given as the emulator's JSON (see Sources/ClusterEmulator's README).
+  func injectRaw(_ body: String) async throws {
     let response = try await RawHTTPClient.request(
       port: emulator.adminPort, "POST", "/emulator/faults",
       headers: [("Authorization", "Bearer \(Self.adminToken)"), ("Content-Type", "application/json")], body: Array(body.utf8))
