@@ -14,8 +14,9 @@ final class MigrationHarness: Sendable {
   let podhop: PodhopProcess
   let port: UInt16
 
-  /// `nodes` and `pods` are scenario JSON fragments (see Sources/ClusterEmulator's README).
-  init(nodes: [String], pods: [String]) async throws {
+  /// `nodes` and `pods` are scenario JSON fragments (see Sources/ClusterEmulator's README);
+  /// `serveArguments` are added to `podhop serve`'s (the last of a repeated flag wins).
+  init(nodes: [String], pods: [String], serveArguments: [String] = []) async throws {
     directory = try TemporaryDirectory()
     registry = try await RegistryProcess.start(.plainHTTP)
     let checkpoints = directory.file("checkpoints")
@@ -37,7 +38,7 @@ final class MigrationHarness: Sendable {
         "--kubeconfig", directory.file("kubeconfig"), "--checkpoint-dir", checkpoints,
         "--registry", "\(registry.address)/podhop", "--insecure-registry", registry.address,
         "--retry-base-seconds", "0.05", "--retry-max-seconds", "0.2", "--restore-timeout-seconds", "20",
-      ], directory: directory.path)
+      ] + serveArguments, directory: directory.path)
     port = try await podhop.waitForPort()
   }
 
@@ -49,10 +50,11 @@ final class MigrationHarness: Sendable {
     """
   }
 
-  static func pod(_ name: String, node: String = "node-a") -> String {
+  /// A busybox pod whose checkpoint archive holds `memoryBytes` of memory pages.
+  static func pod(_ name: String, node: String = "node-a", memoryBytes: Int = 1 << 20) -> String {
     """
     {"namespace": "default", "name": "\(name)", "node": "\(node)", "labels": {"app": "\(name)"},
-     "containers": [{"name": "app", "image": "docker.io/library/busybox:latest"}], "memoryBytes": 1048576}
+     "containers": [{"name": "app", "image": "docker.io/library/busybox:latest"}], "memoryBytes": \(memoryBytes)}
     """
   }
 
