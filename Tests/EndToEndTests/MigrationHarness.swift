@@ -13,6 +13,8 @@ final class MigrationHarness: Sendable {
   let emulator: EmulatorProcess
   let podhop: PodhopProcess
   let port: UInt16
+  /// `podhop serve`'s arguments, for `startPodhop()`.
+  let arguments: [String]
 
   /// `nodes` and `pods` are scenario JSON fragments (see Sources/ClusterEmulator's README);
   /// `serveArguments` are added to `podhop serve`'s (the last of a repeated flag wins).
@@ -32,13 +34,14 @@ final class MigrationHarness: Sendable {
     emulator = try await EmulatorProcess(
       scenario: directory.file("scenario.json"), arguments: ["--write-kubeconfig", directory.file("kubeconfig")])
     try "e2e admin \(Self.token)\n".write(toFile: directory.file("tokens"), atomically: true, encoding: .utf8)
-    podhop = try PodhopProcess(
+    arguments =
       [
         "serve", "--listen", "127.0.0.1:0", "--tokens-file", "tokens", "--database", "podhop.db", "--rate-limit", "0",
         "--kubeconfig", directory.file("kubeconfig"), "--checkpoint-dir", checkpoints,
         "--registry", "\(registry.address)/podhop", "--insecure-registry", registry.address,
         "--retry-base-seconds", "0.05", "--retry-max-seconds", "0.2", "--restore-timeout-seconds", "20",
-      ] + serveArguments, directory: directory.path)
+      ] + serveArguments
+    podhop = try PodhopProcess(arguments, directory: directory.path)
     port = try await podhop.waitForPort()
   }
 
@@ -56,6 +59,11 @@ final class MigrationHarness: Sendable {
     {"namespace": "default", "name": "\(name)", "node": "\(node)", "labels": {"app": "\(name)"},
      "containers": [{"name": "app", "image": "docker.io/library/busybox:latest"}], "memoryBytes": \(memoryBytes)}
     """
+  }
+
+  /// Another `podhop serve` on the same database and cluster (after the first one has gone).
+  func startPodhop() throws -> PodhopProcess {
+    try PodhopProcess(arguments, directory: directory.path)
   }
 
   func stop() async {
