@@ -92,6 +92,7 @@ def main():
     parser.add_argument("--bin", default=".build/release")
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--line", action="store_true", help="one summary line (for bench/run's table)")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="podhop-load-")
@@ -220,6 +221,11 @@ def main():
         }
         if args.json:
             print(json.dumps(result))
+        elif args.line:
+            stages = " ".join(f"{s} {v:.2f}" for s, v in result["stageMeanSeconds"].items() if v is not None)
+            print(f"{result['wallSeconds']:.1f} s, {outcomes}; mean s/stage: {stages}; GET p99 "
+                  f"{result['getP99Ms']:.1f} ms while running; RSS max {result['rssMaxMiB']:.0f} MiB "
+                  f"(first/second half {result['rssFirstHalfMaxMiB']:.0f}/{result['rssSecondHalfMaxMiB']:.0f})")
         else:
             print(f"{args.jobs} migrations, {args.workers} workers, {args.nodes * 2} nodes: {outcomes}, "
                   f"queued in {result['queueSeconds']:.1f} s, all finished after {result['wallSeconds']:.1f} s")
