@@ -94,6 +94,8 @@ def main():
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--line", action="store_true", help="one summary line (for bench/run's table)")
     args = parser.parse_args()
+    # SIGTERM (a test's timeout) unwinds through `finally`, which stops what was started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
     work = tempfile.mkdtemp(prefix="podhop-load-")
     processes = []
