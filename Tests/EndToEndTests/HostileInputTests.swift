@@ -79,12 +79,13 @@ struct HostileInputTests {
     Case(description: "a body that is only a number", bytes: post(json("-1e-999999")), statuses: [400, 422]),
   ]
 
-  func start(_ directory: TemporaryDirectory) async throws -> (PodhopProcess, UInt16) {
+  /// A server whose idle connections close after `timeout` seconds.
+  func start(_ directory: TemporaryDirectory, timeout: Int = 30) async throws -> (PodhopProcess, UInt16) {
     try "hostile operator \(Self.token)\n".write(toFile: directory.file("tokens"), atomically: true, encoding: .utf8)
     let server = try PodhopProcess(
       [
         "serve", "--listen", "127.0.0.1:0", "--tokens-file", "tokens", "--database", "podhop.db", "--rate-limit", "0",
-        "--connection-timeout-seconds", "2",
+        "--connection-timeout-seconds", String(timeout),
       ], directory: directory.path)
     return (server, try await server.waitForPort())
   }
@@ -120,13 +121,15 @@ struct HostileInputTests {
   func slowHeaders() async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    let (server, port) = try await start(directory)
+    // 5 s: short for the test, long enough that a loaded machine does not close the other
+    // requests' connections before they are read.
+    let (server, port) = try await start(directory, timeout: 5)
     let slow = try await RawHTTPClient.connect(port: port)
     try await slow.send("GET /v1/migrations HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
     // The server has room for others meanwhile.
     #expect(try await RawHTTPClient.get(port: port, "/healthz").status == 200)
-    // 2 s idle timeout; a loose bound for a loaded machine.
-    #expect(try await slow.isClosedByPeer(timeout: .seconds(20)), "the half-sent request was kept open")
+    // A loose bound for a loaded machine.
+    #expect(try await slow.isClosedByPeer(timeout: .seconds(30)), "the half-sent request was kept open")
     #expect(try await RawHTTPClient.get(port: port, "/healthz").status == 200)
     server.signal(SIGTERM)
     #expect(await server.waitForExit() == 0)
