@@ -23,7 +23,8 @@ struct ClusterFaultTests {
     "500s and 429s on pod reads, checkpoint and pod creation are retried; the job succeeds and its history shows every attempt")
   func transientFaults() async throws {
     let harness = try await Self.harness()
-    try await harness.inject("getPod", count: 2, status: 429, message: "too many requests, slow down")
+    try await harness.inject("getPod", count: 1, status: 500, message: "etcdserver: leader changed")
+    try await harness.inject("getPod", count: 1, status: 429, message: "too many requests, slow down")
     // A kubelet 500 is retried only for the runtime's known transient failures (CheckpointStage);
     // other 500s are CRIU refusing the container, which a retry does not change.
     try await harness.inject("checkpoint", count: 1, status: 500, message: "cannot pause a paused container")
