@@ -17,11 +17,12 @@ struct ConnectionHandle: @unchecked Sendable {
 
   /// Builds the request head (body empty) from what MHD parsed, and names the part that cannot
   /// be represented faithfully: a path or query argument that is not UTF-8 once percent-decoded,
-  /// or a query argument holding a NUL byte (a C string would silently cut it short).
+  /// or holds a NUL byte (a C string would silently cut it short; `podhop_unescape` turns %00
+  /// into an invalid UTF-8 byte so that it is caught here).
   func requestHead(method: String, path rawPath: UnsafePointer<CChar>?) -> (head: HTTPRequest, malformed: String?) {
     var malformed: String?
     let path = rawPath.map { String(validatingCString: $0) } ?? "/"
-    if path == nil { malformed = "the path is not valid UTF-8" }
+    if path == nil { malformed = "the path is not valid UTF-8 or holds a NUL byte" }
     let query = values(of: .GET_ARGUMENT_KIND)
     if malformed == nil, query.malformed { malformed = "a query argument holds a NUL byte or is not valid UTF-8" }
     // Header values may hold any octet (RFC 9110 obs-text); only query and path must be UTF-8.

@@ -5,9 +5,8 @@ import Testing
 /// Bytes no well-behaved client sends, written straight to the socket of a real `podhop serve`:
 /// each is refused with a 4xx or a closed connection, and the server answers the next request.
 /// (Content-Length with Transfer-Encoding and oversized bodies have their own tests in
-/// APITests and HTTPServerTests.) Not covered, and known: a NUL byte in the path (raw or %00)
-/// reaches podhop as the path cut short there, because libmicrohttpd hands over the decoded
-/// path as a C string without its length.
+/// APITests and HTTPServerTests.) Not covered, and known: a raw NUL byte in the request line
+/// ends the path there, because libmicrohttpd parses the line as a C string.
 @Suite("hostile input on the wire")
 struct HostileInputTests {
   static let token = "hostile-operator-token-0123456789"
@@ -51,6 +50,7 @@ struct HostileInputTests {
     Case(description: "invalid UTF-8 in the path, percent-encoded", bytes: head("GET /v1/migrations/%FF%FE HTTP/1.1")),
     Case(description: "invalid UTF-8 in the query, percent-encoded", bytes: head("GET /v1/migrations?pod=%C3%28 HTTP/1.1")),
     Case(description: "a NUL byte in a query argument", bytes: head("GET /v1/migrations?pod=counter%00x HTTP/1.1")),
+    Case(description: "a NUL byte in the path, percent-encoded", bytes: head("GET /v1/migrations%00x HTTP/1.1")),
     Case(description: "a limit beyond any integer", bytes: head("GET /v1/migrations?limit=99999999999999999999999999 HTTP/1.1")),
     Case(description: "a negative limit", bytes: head("GET /v1/migrations?limit=-1 HTTP/1.1")),
     Case(
