@@ -51,7 +51,7 @@ extension HeavyEndToEndRuns {
           Self.root.appending(path: "Tests/schemathesis/schemathesis.toml").path,
           "run", Self.root.appending(path: "openapi.yaml").path, "--url", "http://127.0.0.1:\(port)",
           "--header", "Authorization: Bearer \(Self.token)", "--checks", "all", "--max-examples", "80", "--seed", Self.seed,
-          "--workers", "2", "--request-timeout", "10", "--generation-database", "none", "--no-color",
+          "--workers", "1", "--request-timeout", "10", "--generation-database", "none", "--no-color",
         ],
         directory: directory.path, environment: ["PYTHONWARNINGS": "ignore"], timeout: .seconds(400))
       #expect(
