@@ -29,6 +29,11 @@ if ! python3 -c 'import importlib.metadata as m; assert m.version("kubernetes-va
   python3 -m pip install --quiet --disable-pip-version-check kubernetes-validate==1.37.0 2>/dev/null \
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages kubernetes-validate==1.37.0
 fi
+# schemathesis (PyPI) fuzzes the API from openapi.yaml (Tests/EndToEndTests/APIFuzzTests.swift).
+if ! python3 -c 'import importlib.metadata as m; assert m.version("schemathesis") == "4.32.5"' 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check schemathesis==4.32.5 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages schemathesis==4.32.5
+fi
 # Debian's docker-registry package starts a system registry on :5000; the tests start their own.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then
   systemctl stop docker-registry || true

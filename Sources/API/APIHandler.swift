@@ -111,6 +111,7 @@ public final class APIHandler: Sendable {
     switch rejection {
     case .bodyTooLarge(let limit): problem = .payloadTooLarge(limit: limit)
     case .conflictingLengthHeaders: problem = .badRequest("a request must not carry both Content-Length and Transfer-Encoding")
+    case .malformedRequest(let reason): problem = .badRequest(reason)
     }
     metrics.increment(
       "podhop_http_requests_total",

@@ -58,7 +58,8 @@ enum MigrationRequestDecoder {
         for (key, value) in map.sorted(by: { $0.key < $1.key }) {
           if let problem = labelKeyProblem(key) { fail("labels.\(key)", problem); continue }
           guard let text = value as? String, !(value is NSNumber) else { fail("labels.\(key)", "must be a string"); continue }
-          if text.utf8.count > 256 { fail("labels.\(key)", "must be at most 256 bytes"); continue }
+          // Characters (Unicode scalars), as JSON Schema's maxLength in openapi.yaml counts them.
+          if text.unicodeScalars.count > 256 { fail("labels.\(key)", "must be at most 256 characters"); continue }
           labels[key] = text
         }
       } else {
@@ -90,8 +91,14 @@ enum MigrationRequestDecoder {
   static func name(
     _ value: Any?, _ field: String, required: Bool, _ rule: (String) -> String?, _ fail: (String, String) -> Void
   ) -> String? {
-    guard let value, !(value is NSNull) else {
+    guard let value else {
       if required { fail(field, "is required") }
+      return nil
+    }
+    // null is not a string: openapi.yaml types these fields as strings, so an optional field is
+    // left out rather than sent as null.
+    if value is NSNull {
+      fail(field, required ? "is required" : "must be a string")
       return nil
     }
     guard let text = value as? String, !(value is NSNumber) else {

@@ -45,12 +45,13 @@ public enum ServeCommand {
     }
     let lock = try DatabaseLock(databasePath: configuration.databasePath)
     defer { lock.release() }
-    let store = try JobStore(path: configuration.databasePath)
-    defer { store.close() }
     // This process holds the database lock, so every lease in the file belongs to a process that
-    // is gone: return those jobs to the queue now instead of waiting for their leases to expire.
-    let orphans = try await store.rescueExpiredLeases(maxAttempts: configuration.pool.retry.maxAttempts, includingUnexpired: true)
-    if !orphans.isEmpty { logger.warning("jobs of a previous process returned to the queue", ["count": String(orphans.count)]) }
+    // is gone: openStore returns those jobs to the queue now instead of waiting for their leases
+    // to expire.
+    let (store, orphans) = try await openStore(
+      path: configuration.databasePath, maxAttempts: configuration.pool.retry.maxAttempts)
+    defer { store.close() }
+    if orphans > 0 { logger.warning("jobs of a previous process returned to the queue", ["count": String(orphans)]) }
 
     let metrics = MetricsRegistry()
     var poolConfiguration = configuration.pool

@@ -51,4 +51,34 @@ static inline int podhop_connection_client_address(
   return 0;
 }
 
+/*
+ * MHD_OPTION_UNESCAPE_CALLBACK: percent-decodes the path and each query
+ * argument in place, like MHD's own MHD_http_unescape, except that %00 becomes
+ * the byte 0xFF. MHD hands the result over as a C string, where a decoded NUL
+ * would silently cut the text short; 0xFF is never valid UTF-8, so the server
+ * refuses the request instead. Returns the new length.
+ */
+static inline size_t podhop_unescape(void *cls, struct MHD_Connection *connection, char *text) {
+  (void)cls;
+  (void)connection;
+  char *read = text, *write = text;
+  while (*read != '\0') {
+    int high = -1, low = -1;
+    if (read[0] == '%' && read[1] != '\0' && read[2] != '\0') {
+      char h = read[1], l = read[2];
+      high = (h >= '0' && h <= '9') ? h - '0' : (h >= 'a' && h <= 'f') ? h - 'a' + 10 : (h >= 'A' && h <= 'F') ? h - 'A' + 10 : -1;
+      low = (l >= '0' && l <= '9') ? l - '0' : (l >= 'a' && l <= 'f') ? l - 'a' + 10 : (l >= 'A' && l <= 'F') ? l - 'A' + 10 : -1;
+    }
+    if (high >= 0 && low >= 0) {
+      unsigned char byte = (unsigned char)(high * 16 + low);
+      *write++ = (char)(byte == 0 ? 0xFF : byte);
+      read += 3;
+    } else {
+      *write++ = *read++;
+    }
+  }
+  *write = '\0';
+  return (size_t)(write - text);
+}
+
 #endif /* PODHOP_CMICROHTTPD_SHIM_H */

@@ -181,6 +181,8 @@ public final class ClusterEmulator: Sendable {
         .response
     case .conflictingLengthHeaders:
       APIStatus.badRequest("conflicting Content-Length and Transfer-Encoding").response
+    case .malformedRequest(let reason):
+      APIStatus.badRequest(reason).response
     }
   }
 }

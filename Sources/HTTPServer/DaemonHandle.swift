@@ -39,6 +39,8 @@ struct DaemonHandle: @unchecked Sendable {
     }
     let completed: MHD_RequestCompletedCallback = requestCompleted
     let handler: MHD_AccessHandlerCallback = accessHandler
+    let unescape: @convention(c) (UnsafeMutableRawPointer?, OpaquePointer?, UnsafeMutablePointer<CChar>?) -> Int =
+      podhop_unescape
 
     errno = 0
     let daemon = withUnsafeMutablePointer(to: &address) { addressPointer in
@@ -56,6 +58,8 @@ struct DaemonHandle: @unchecked Sendable {
         .init(
           option: .NOTIFY_COMPLETED, value: unsafeBitCast(completed, to: Int.self),
           ptr_value: context),
+        // %00 decodes to an invalid UTF-8 byte, so requestHead refuses it (see shim.h).
+        .init(option: .UNESCAPE_CALLBACK, value: unsafeBitCast(unescape, to: Int.self), ptr_value: nil),
       ]
       if let tlsMemory {
         options.append(.init(option: .HTTPS_MEM_CERT, value: 0, ptr_value: UnsafeMutableRawPointer(tlsMemory.certificate)))

@@ -16,4 +16,7 @@ public enum HTTPRejection: Sendable, Equatable {
   /// The request carries both `Content-Length` and `Transfer-Encoding`, a
   /// request-smuggling vector when a proxy sits in front; the connection is closed.
   case conflictingLengthHeaders
+  /// The path or a query argument is not UTF-8 once percent-decoded, or holds a NUL byte; the
+  /// reason says which. Answered before the body is read.
+  case malformedRequest(String)
 }

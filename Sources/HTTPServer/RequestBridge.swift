@@ -209,12 +209,10 @@ func accessHandler(
   guard let stored = slot.pointee else {
     // First call. Never queue a normal response here: MHD would add
     // `Connection: close`. Early answers (rejections, 503) want that anyway.
-    let head = connection.requestHead(
-      method: method.map { String(cString: $0) } ?? "GET",
-      path: url.map { String(cString: $0) } ?? "/")
+    let (head, malformed) = connection.requestHead(method: method.map { String(cString: $0) } ?? "GET", path: url)
     let state = RequestState(connection: connection, head: head)
     slot.pointee = Unmanaged.passRetained(state).toOpaque()  // released in requestCompleted
-    guard let early = core.earlyAnswer(for: head) else { return .YES }
+    guard let early = core.earlyAnswer(for: head, malformed: malformed) else { return .YES }
     state.markAnsweredEarly()
     return early.queue(on: connection)
   }

@@ -43,8 +43,9 @@ final class ServerCore: Sendable {
 
   /// The answer to give on the first call, before any body is read, or `nil`
   /// to let the request proceed.
-  func earlyAnswer(for head: HTTPRequest) -> HTTPResponse? {
+  func earlyAnswer(for head: HTTPRequest, malformed: String?) -> HTTPResponse? {
     if registry.withLock({ $0.stopping }) { return .serviceUnavailable }
+    if let malformed { return rejection(.malformedRequest(malformed), head) }
     let length = head.headers["Content-Length"]
     if length != nil, head.headers.contains("Transfer-Encoding") {
       return rejection(.conflictingLengthHeaders, head)

@@ -30,6 +30,8 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
   public var isBusy: Bool { code == SQLITE_BUSY }
   /// Whether the disk (or the database's size limit) is full.
   public var isFull: Bool { code == SQLITE_FULL }
+  /// Whether the file is damaged or is not an SQLite database at all.
+  public var isDamaged: Bool { code == SQLITE_CORRUPT || code == SQLITE_NOTADB }
   /// Whether the statement was stopped by ``Connection/interrupt()`` or by cancellation.
   public var isInterrupted: Bool { code == SQLITE_INTERRUPT }
 

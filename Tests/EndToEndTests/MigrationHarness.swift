@@ -13,9 +13,12 @@ final class MigrationHarness: Sendable {
   let emulator: EmulatorProcess
   let podhop: PodhopProcess
   let port: UInt16
+  /// `podhop serve`'s arguments, for `startPodhop()`.
+  let arguments: [String]
 
   /// `nodes` and `pods` are scenario JSON fragments (see Sources/ClusterEmulator's README);
-  /// `serveArguments` are added to `podhop serve`'s (paths relative to `directory`).
+  /// `serveArguments` are added to `podhop serve`'s (the last of a repeated flag wins; paths
+  /// relative to `directory`, where `files` are written first).
   init(nodes: [String], pods: [String], serveArguments: [String] = [], files: [String: String] = [:]) async throws {
     directory = try TemporaryDirectory()
     registry = try await RegistryProcess.start(.plainHTTP)
@@ -33,13 +36,14 @@ final class MigrationHarness: Sendable {
       scenario: directory.file("scenario.json"), arguments: ["--write-kubeconfig", directory.file("kubeconfig")])
     try "e2e admin \(Self.token)\n".write(toFile: directory.file("tokens"), atomically: true, encoding: .utf8)
     for (name, contents) in files { try contents.write(toFile: directory.file(name), atomically: true, encoding: .utf8) }
-    podhop = try PodhopProcess(
+    arguments =
       [
         "serve", "--listen", "127.0.0.1:0", "--tokens-file", "tokens", "--database", "podhop.db", "--rate-limit", "0",
         "--kubeconfig", directory.file("kubeconfig"), "--checkpoint-dir", checkpoints,
         "--registry", "\(registry.address)/podhop", "--insecure-registry", registry.address,
         "--retry-base-seconds", "0.05", "--retry-max-seconds", "0.2", "--restore-timeout-seconds", "20",
-      ] + serveArguments, directory: directory.path)
+      ] + serveArguments
+    podhop = try PodhopProcess(arguments, directory: directory.path)
     port = try await podhop.waitForPort()
   }
 
@@ -51,11 +55,17 @@ final class MigrationHarness: Sendable {
     """
   }
 
-  static func pod(_ name: String, node: String = "node-a") -> String {
+  /// A busybox pod whose checkpoint archive holds `memoryBytes` of memory pages.
+  static func pod(_ name: String, node: String = "node-a", memoryBytes: Int = 1 << 20) -> String {
     """
     {"namespace": "default", "name": "\(name)", "node": "\(node)", "labels": {"app": "\(name)"},
-     "containers": [{"name": "app", "image": "docker.io/library/busybox:latest"}], "memoryBytes": 1048576}
+     "containers": [{"name": "app", "image": "docker.io/library/busybox:latest"}], "memoryBytes": \(memoryBytes)}
     """
+  }
+
+  /// Another `podhop serve` on the same database and cluster (after the first one has gone).
+  func startPodhop() throws -> PodhopProcess {
+    try PodhopProcess(arguments, directory: directory.path)
   }
 
   func stop() async {
@@ -108,7 +118,11 @@ final class MigrationHarness: Sendable {
 
   /// Makes the next `count` requests of `operation` fail in the emulator.
   func inject(_ operation: String, count: Int, status: Int, message: String) async throws {
-    let body = #"{"operation":"\#(operation)","count":\#(count),"status":\#(status),"message":"\#(message)"}"#
+    try await injectRaw(#"{"operation":"\#(operation)","count":\#(count),"status":\#(status),"message":"\#(message)"}"#)
+  }
+
+  /// Adds a fault given as the emulator's JSON (see Sources/ClusterEmulator's README).
+  func injectRaw(_ body: String) async throws {
     let response = try await RawHTTPClient.request(
       port: emulator.adminPort, "POST", "/emulator/faults",
       headers: [("Authorization", "Bearer \(Self.adminToken)"), ("Content-Type", "application/json")], body: Array(body.utf8))

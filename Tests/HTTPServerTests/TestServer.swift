@@ -13,6 +13,8 @@ enum TestServer {
       HTTPResponse(
         status: 400, headers: HTTPHeaders([("Content-Type", "text/plain")]),
         body: Array("conflicting length headers".utf8))
+    case .malformedRequest(let reason):
+      HTTPResponse(status: 400, headers: HTTPHeaders([("Content-Type", "text/plain")]), body: Array(reason.utf8))
     }
   }
 
