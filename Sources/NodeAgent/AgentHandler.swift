@@ -60,6 +60,8 @@ public struct AgentHandler: Sendable {
         Problem(
           status: 400, slug: "bad-request", title: "Bad request",
           detail: "a request must not carry both Content-Length and Transfer-Encoding")
+      case .malformedRequest(let reason):
+        Problem(status: 400, slug: "bad-request", title: "Bad request", detail: reason)
       }
     return problem.response(instance: request.path)
   }
