@@ -52,7 +52,9 @@ struct NotificationEndToEndTests {
     }
     #expect(delivery["state"] as? String == "delivered", "\(delivery)")
     let statuses = (delivery["attempts"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? Int }
-    #expect(statuses.last == 200 && statuses.dropLast().allSatisfy { $0 == 503 } && statuses.count >= 3, "\(statuses)")
+    // The receiver saw two refusals before the kill; the first was recorded before the second was
+    // sent, the second may have been cut off by the kill before its record (at-least-once).
+    #expect(statuses.last == 200 && statuses.dropLast().allSatisfy { $0 == 503 } && statuses.count >= 2, "\(statuses)")
     server.signal(SIGTERM)
     _ = await server.waitForExit()
     await accepting.stop()
