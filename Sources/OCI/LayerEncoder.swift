@@ -36,6 +36,10 @@ struct LayerEncoder: ~Copyable {
   private var layerBytes: Int64 = 0
   private(set) var result: LayerDigests?
 
+  /// Archive bytes read so far (into the compressor, or straight out when uncompressed), and
+  /// the archive's size at open.
+  var archiveProgress: (read: Int64, size: Int64) { (archiveBytes, expectedSize) }
+
   init(archive path: String, compression: Compression, gzipEngine: GzipEngine) throws(ImageError) {
     // Everything that can throw runs before the first stored property is set: a noncopyable
     // struct cannot be left half-initialised.

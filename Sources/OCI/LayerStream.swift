@@ -48,6 +48,12 @@ public final class LayerStream: Sendable {
     try encoder.withLock { (encoder) throws(ImageError) in try encoder.rewind() }
   }
 
+  /// How many bytes of the archive the stream has read so far (a compressor's buffer ahead
+  /// of the bytes produced), and the archive's size when it was opened.
+  public var archiveProgress: (read: Int64, size: Int64) {
+    encoder.withLock { $0.archiveProgress }
+  }
+
   /// The digests, once ``read(into:)`` has returned 0; `nil` before.
   public var result: LayerDigests? {
     encoder.withLock { $0.result }

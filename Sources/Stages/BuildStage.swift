@@ -10,7 +10,7 @@ public struct BuildStage: StageExecutor {
 
   public init(settings: StageSettings) { self.settings = settings }
 
-  public func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput {
+  public func execute(_ job: MigrationJob, artifacts: StageArtifacts, progress: StageProgress) async throws -> StageOutput {
     guard let archive = job.checkpoint?.archive, let container = job.source.container else {
       throw StageError.terminal("the checkpoint stage recorded no archive; retry the migration from checkpoint")
     }

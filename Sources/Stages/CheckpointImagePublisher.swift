@@ -38,15 +38,19 @@ public struct CheckpointImagePublisher: Sendable {
 
   /// Uploads the layer (streamed from `archive`, compressed on the way), then the config and
   /// the manifest. Throws `RegistryError` or `ImageError`.
+  ///
+  /// `progress` gets, after each piece of the layer upload, the bytes of the archive read into
+  /// the layer so far and the archive's size (a retried upload starts again from 0).
   public func publish(
-    archive: String, spec: CheckpointImageSpec, compression: Compression, to reference: RegistryReference
+    archive: String, spec: CheckpointImageSpec, compression: Compression, to reference: RegistryReference,
+    progress: StageProgress = .ignored
   ) async throws -> Published {
     // Each upload attempt reads the archive anew; the last stream holds the layer's digests.
     let latest = LatestStream()
     _ = try await registry.pushStreamedBlob(reference) {
       let stream = try LayerStream(archive: archive, compression: compression)
       latest.stream.withLock { $0 = stream }
-      return StreamedBlob(source: LayerBodySource(stream), digest: { stream.result?.digest })
+      return StreamedBlob(source: LayerBodySource(stream, progress: progress), digest: { stream.result?.digest })
     }
     guard let layer = latest.stream.withLock({ $0?.result }) else {
       throw ImageError(.io, "the layer upload ended without its digests")
@@ -70,13 +74,22 @@ private final class LatestStream: Sendable {
   let stream = Mutex<LayerStream?>(nil)
 }
 
-/// A layer stream as an upload body.
+/// A layer stream as an upload body, reporting how much of the archive it has read.
 final class LayerBodySource: BodySource {
   private let stream: LayerStream
+  private let progress: StageProgress
 
-  init(_ stream: LayerStream) { self.stream = stream }
+  init(_ stream: LayerStream, progress: StageProgress) {
+    self.stream = stream
+    self.progress = progress
+  }
 
-  func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try stream.read(into: buffer) }
+  func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    let count = try stream.read(into: buffer)
+    let (read, size) = stream.archiveProgress
+    progress.report(bytesDone: read, bytesTotal: size)
+    return count
+  }
 
   func rewind() throws { try stream.rewind() }
 }

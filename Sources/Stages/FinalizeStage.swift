@@ -9,7 +9,7 @@ public struct FinalizeStage: StageExecutor {
 
   public init(kubernetes: KubernetesClient) { self.kubernetes = kubernetes }
 
-  public func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput {
+  public func execute(_ job: MigrationJob, artifacts: StageArtifacts, progress: StageProgress) async throws -> StageOutput {
     guard job.sourcePolicy == .delete else { return .none }
     guard let restored = job.restoredPod else {
       throw StageError.terminal("the restore stage recorded no pod; the source pod was not deleted")

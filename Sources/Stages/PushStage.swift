@@ -5,7 +5,8 @@ import Registry
 
 /// Publishes the checkpoint image, tagged per job: the layer compressed and hashed while it
 /// uploads, then config and manifest (with the restore annotations). Records
-/// `repository@digest` for restore.
+/// `repository@digest` for restore. Reports progress as bytes of the archive read into the
+/// layer upload, out of the archive's size.
 public struct PushStage: StageExecutor {
   let kubernetes: KubernetesClient
   let registry: RegistryClient
@@ -22,7 +23,7 @@ public struct PushStage: StageExecutor {
     "\(registry)/\(job.source.namespace)/\(job.source.pod)"
   }
 
-  public func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput {
+  public func execute(_ job: MigrationJob, artifacts: StageArtifacts, progress: StageProgress) async throws -> StageOutput {
     guard let archive = job.checkpoint?.archive, let container = job.source.container, let sourceNode = job.sourceNode else {
       throw StageError.terminal("the checkpoint stage recorded no archive; retry the migration from checkpoint")
     }
@@ -39,7 +40,7 @@ public struct PushStage: StageExecutor {
         architecture: node.architecture)  // Kubernetes and OCI both use GOARCH names
       let reference = try RegistryReference.parse("\(repositoryName):\(tag)")
       let published = try await CheckpointImagePublisher(registry: registry).publish(
-        archive: local, spec: spec, compression: settings.compression, to: reference)
+        archive: local, spec: spec, compression: settings.compression, to: reference, progress: progress)
       return StageOutput(image: ImageReference(repository: repositoryName, reference: tag, digest: published.manifestDigest))
     } catch let error as RegistryError {
       let message = "pushing to \(repositoryName): \(error)"

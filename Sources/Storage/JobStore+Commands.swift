@@ -20,7 +20,7 @@ extension JobStore {
   /// Cancels a queued job now, or asks a running job's stage to stop.
   public func cancel(_ id: MigrationID, requestedBy: String) async throws -> CancelOutcome {
     let now = Microseconds.from(time.now())
-    return try await database.write { db in
+    return try await writeNotifying { db in
       guard let job = try Self.loadJob(db, id) else { return .notFound }
       switch job.state {
       case .queued:
@@ -57,7 +57,7 @@ extension JobStore {
   /// stages are not run again.
   public func retry(_ id: MigrationID, requestedBy: String) async throws -> RetryOutcome {
     let now = Microseconds.from(time.now())
-    return try await database.write { db in
+    return try await writeNotifying { db in
       guard let job = try Self.loadJob(db, id) else { return .notFound }
       guard job.state == .failed else { return .notFailed(job) }
       do {
