@@ -16,6 +16,12 @@ public final class APIHandler: Sendable {
     public var rateLimitPerSecond: Double = 50
     public var rateLimitBurst: Double = 100
     public var idempotencyKeyLifetime: Duration = .seconds(24 * 3600)
+    /// Event streams (`events?follow=true`) open at once; more get 503.
+    public var followStreamLimit = 64
+    /// Silence after which an event stream sends a keep-alive comment.
+    public var followHeartbeat: Duration = .seconds(15)
+    /// The longest an event stream waits before reading the store again without a wake-up.
+    public var followPollInterval: Duration = .seconds(2)
     public init() {}
   }
 
@@ -27,6 +33,7 @@ public final class APIHandler: Sendable {
   let metrics: MetricsRegistry
   let rateLimiter: RateLimiter
   let draining = Atomic<Bool>(false)
+  let followers = StreamCounter()
 
   let preflight: PreflightCheck?
 
@@ -72,7 +79,7 @@ public final class APIHandler: Sendable {
   public func handleNow(_ request: HTTPRequest) -> HTTPResponse? {
     let started = ContinuousClock.now
     let match = Route.match(method: request.method, path: request.path)
-    guard case .route(let route) = match, route.readsOnly else { return nil }
+    guard case .route(let route) = match, route.readsOnly, !Self.wantsFollow(route, request) else { return nil }
     let response: HTTPResponse
     do {
       response = try respondNow(route, request)
@@ -133,7 +140,8 @@ public final class APIHandler: Sendable {
       response.headers.add("Allow", methods.joined(separator: ", "))
       return response
     }
-    if route.readsOnly { return try respondNow(route, request) }
+    let follow = Self.wantsFollow(route, request)
+    if route.readsOnly && !follow { return try respondNow(route, request) }
     let principal = try authorize(route, request)
     switch route {
     case .ready:
@@ -144,6 +152,7 @@ public final class APIHandler: Sendable {
     case .cancelMigration(let id): return try await cancel(id, request, principal!)
     case .retryMigration(let id): return try await retry(id, request, principal!)
     case .preflight: return try await checkPreflight(request, principal!)
+    case .migrationEvents(let id) where follow: return try await followEvents(id, request)
     case .health, .openAPI, .listMigrations, .getMigration, .migrationEvents:
       preconditionFailure("read-only routes are answered by respondNow")
     }
@@ -165,7 +174,7 @@ public final class APIHandler: Sendable {
       guard let job = try store.blocking.job(id) else { throw Problem.notFound("no migration \(id)") }
       return json(200, JSONWriter.job(job))
     case .migrationEvents(let id):
-      try requireNoQuery(request)
+      try checkEventsQuery(request)
       guard let events = try store.blocking.events(id) else { throw Problem.notFound("no migration \(id)") }
       return json(200, JSONWriter.events(events))
     case .ready, .metrics, .createMigration, .cancelMigration, .retryMigration, .preflight:
