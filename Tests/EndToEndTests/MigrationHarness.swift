@@ -49,10 +49,11 @@ final class MigrationHarness: Sendable {
     """
   }
 
-  static func pod(_ name: String, node: String = "node-a") -> String {
+  /// A one-container busybox pod whose checkpoints hold `memoryBytes` of memory pages.
+  static func pod(_ name: String, node: String = "node-a", memoryBytes: Int = 1 << 20) -> String {
     """
     {"namespace": "default", "name": "\(name)", "node": "\(node)", "labels": {"app": "\(name)"},
-     "containers": [{"name": "app", "image": "docker.io/library/busybox:latest"}], "memoryBytes": 1048576}
+     "containers": [{"name": "app", "image": "docker.io/library/busybox:latest"}], "memoryBytes": \(memoryBytes)}
     """
   }
 
