@@ -18,6 +18,12 @@ public final class APIHandler: Sendable {
     public var idempotencyKeyLifetime: Duration = .seconds(24 * 3600)
     /// How far a Standard Webhooks timestamp may be from now, in seconds.
     public var webhookTolerance: Int64 = 300
+    /// Event streams (`events?follow=true`) open at once; more get 503.
+    public var followStreamLimit = 64
+    /// Silence after which an event stream sends a keep-alive comment.
+    public var followHeartbeat: Duration = .seconds(15)
+    /// The longest an event stream waits before reading the store again without a wake-up.
+    public var followPollInterval: Duration = .seconds(2)
     public init() {}
   }
 
@@ -29,6 +35,7 @@ public final class APIHandler: Sendable {
   let metrics: MetricsRegistry
   let rateLimiter: RateLimiter
   let draining = Atomic<Bool>(false)
+  let followers = StreamCounter()
 
   let preflight: PreflightCheck?
   let hooks: HookFile
@@ -78,7 +85,7 @@ public final class APIHandler: Sendable {
   public func handleNow(_ request: HTTPRequest) -> HTTPResponse? {
     let started = ContinuousClock.now
     let match = Route.match(method: request.method, path: request.path)
-    guard case .route(let route) = match, route.readsOnly else { return nil }
+    guard case .route(let route) = match, route.readsOnly, !Self.wantsFollow(route, request) else { return nil }
     let response: HTTPResponse
     do {
       response = try respondNow(route, request)
@@ -141,7 +148,8 @@ public final class APIHandler: Sendable {
       response.headers.add("Allow", methods.joined(separator: ", "))
       return response
     }
-    if route.readsOnly { return try respondNow(route, request) }
+    let follow = Self.wantsFollow(route, request)
+    if route.readsOnly && !follow { return try respondNow(route, request) }
     let principal = try authorize(route, request)
     switch route {
     case .ready:
@@ -158,6 +166,7 @@ public final class APIHandler: Sendable {
     case .getEvacuation(let id): return try await getEvacuation(id)
     case .listDeliveries: return try await listDeliveries(request)
     case .redeliver(let id): return try await redeliver(id, request, principal!)
+    case .migrationEvents(let id) where follow: return try await followEvents(id, request)
     case .health, .openAPI, .listMigrations, .getMigration, .migrationEvents, .listAudit:
       preconditionFailure("read-only routes are answered by respondNow")
     }
@@ -179,7 +188,7 @@ public final class APIHandler: Sendable {
       guard let job = try store.blocking.job(id) else { throw Problem.notFound("no migration \(id)") }
       return json(200, JSONWriter.job(job))
     case .migrationEvents(let id):
-      try requireNoQuery(request)
+      try checkEventsQuery(request)
       guard let events = try store.blocking.events(id) else { throw Problem.notFound("no migration \(id)") }
       return json(200, JSONWriter.events(events))
     case .listAudit:

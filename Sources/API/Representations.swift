@@ -47,6 +47,19 @@ extension JSONWriter {
         w.key("preflight")
         w.write(report)
       }
+      if let progress = job.progress {
+        w.key("progress")
+        w.object { p in
+          p.key("bytesDone")
+          p.number(progress.bytesDone)
+          if let total = progress.bytesTotal {
+            p.key("bytesTotal")
+            p.number(total)
+          }
+          p.member("stage", progress.stage.rawValue)
+          p.member("updatedAt", progress.updatedAt)
+        }
+      }
       w.member("requestedBy", job.requestedBy)
       if let pod = job.restoredPod {
         w.key("restoredPod")

@@ -55,6 +55,33 @@ struct ClientConnection: Sendable {
     return Answer(status: response.status, body: response.body)
   }
 
+  /// Follows `GET /v1/migrations/{id}/events?follow=true`, handing each event to `onEvent` as
+  /// it arrives (on the transfer thread), until the server ends the stream. Returns the last
+  /// event id seen, for resuming with `Last-Event-ID`.
+  func followEvents(
+    _ id: String, after lastEventID: String?, onEvent: @escaping @Sendable (ServerSentEvent) -> Void
+  ) async throws(ClientError) -> String? {
+    var fields = [("Authorization", "Bearer \(configuration.token)"), ("Accept", "text/event-stream")]
+    if let lastEventID { fields.append(("Last-Event-ID", lastEventID)) }
+    // No overall timeout: the stream lasts as long as the job; keep-alive comments keep it busy.
+    let request = HTTPClientRequest(url: configuration.server + "/v1/migrations/\(id)/events?follow=true", headers: fields)
+    let parser = ServerSentEventParser()
+    let response: HTTPClientResponse
+    do {
+      response = try await client.stream(request) { bytes in
+        for event in parser.feed(bytes) { onEvent(event) }
+        return true
+      }
+    } catch {
+      throw .failed([
+        "cannot follow the events of job \(id) at \(configuration.server): \(error.message)",
+        "(choose the server with --server URL or PODHOP_SERVER)",
+      ])
+    }
+    guard (200..<300).contains(response.status) else { throw Self.problem(response) }
+    return parser.lastEventID ?? lastEventID
+  }
+
   /// The failure for a non-2xx response: its problem+json rendered, or the status and body text.
   static func problem(_ response: HTTPClientResponse) -> ClientError {
     guard let value = try? JSONSerialization.jsonObject(with: Data(response.body)),

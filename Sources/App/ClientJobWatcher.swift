@@ -1,20 +1,25 @@
 import Foundation
 
 /// Follows one job for `podhop migrate --wait`: polls GET /v1/migrations/{id} every half second
-/// and prints a line whenever the state, stage or attempt changes, then the outcome.
+/// until the job ends, then prints the outcome.
 ///
-/// The lines are plain (no cursor movement), the same on a terminal and in a pipe:
+/// When stdout is a terminal, a status block is redrawn in place on every poll
+/// (``ClientLiveStatus``: stage, attempt, elapsed time, bytes and rate during the push).
+/// Otherwise a plain line is printed whenever the state, stage or attempt changes:
 ///
 ///     14:05:42  +0.0s    preflight   attempt 1  running
 ///     14:05:43  +1.2s    checkpoint  attempt 1  running
 ///     succeeded: restored as default/counter-hop-1a2b3c4d on node-b
 ///
-/// Polling rather than a stream because the API has no event stream yet.
+/// Polling the job rather than following its event stream, because the job carries the
+/// progress the block shows.
 struct ClientJobWatcher {
   let connection: ClientConnection
   let id: String
   /// Time between polls.
   var interval: Duration = .milliseconds(500)
+  /// Redraw a status block instead of printing lines.
+  var live = isatty(STDOUT_FILENO) == 1
 
   /// Waits until the job finishes or `timeout` passes; returns 0 if it succeeded. Throws
   /// ``ClientError/failed(_:)`` when it failed or was canceled, or when waiting ran out.
@@ -22,29 +27,21 @@ struct ClientJobWatcher {
     let clock = ContinuousClock()
     let started = clock.now
     var last: String?
+    var status = live ? ClientLiveStatus() : nil
     while true {
       let job = try await connection.send("GET", "/v1/migrations/\(id)").object()
       let state = job["state"] as? String ?? "?"
       let stage = job["stage"] as? String ?? "?"
       let attempt = job["attempt"] as? Int ?? 0
       let key = "\(state) \(stage) \(attempt)"
-      if key != last {
+      let elapsed = (clock.now - started) / .seconds(1)
+      if status != nil {
+        status!.update(job, elapsed: elapsed)
+      } else if key != last {
         last = key
-        let elapsed = (clock.now - started) / .seconds(1)
         print(Self.line(at: Date(), elapsed: elapsed, stage: stage, attempt: attempt, state: state))
       }
-      switch state {
-      case "succeeded":
-        print(Self.success(job))
-        return 0
-      case "failed":
-        let error = job["error"] as? [String: Any] ?? [:]
-        throw .failed("failed at \(error["stage"] as? String ?? stage): \(error["message"] as? String ?? "no error recorded")")
-      case "canceled":
-        throw .failed("canceled at \(stage)")
-      default:
-        break
-      }
+      if let outcome = try Self.outcome(job) { return outcome }
       guard clock.now - started + interval <= timeout else {
         throw .failed([
           "gave up waiting after \(Int(timeout / .seconds(1))) s; job \(id) is still \(state) at \(stage)",
@@ -56,6 +53,24 @@ struct ClientJobWatcher {
       } catch {
         throw .failed("interrupted while waiting for job \(id)")
       }
+    }
+  }
+
+  /// 0 (after printing the success line) when the job succeeded, nil while it is active;
+  /// throws the job's error when it failed or was canceled.
+  static func outcome(_ job: [String: Any]) throws(ClientError) -> Int32? {
+    let stage = job["stage"] as? String ?? "?"
+    switch job["state"] as? String {
+    case "succeeded":
+      print(success(job))
+      return 0
+    case "failed":
+      let error = job["error"] as? [String: Any] ?? [:]
+      throw .failed("failed at \(error["stage"] as? String ?? stage): \(error["message"] as? String ?? "no error recorded")")
+    case "canceled":
+      throw .failed("canceled at \(stage)")
+    default:
+      return nil
     }
   }
 

@@ -6,7 +6,7 @@ enum ClientJobsCommand {
     """
     Usage: podhop jobs list [--state S] [--node N] [--namespace NS] [--label K=V] [--limit N] [-o json]
            podhop jobs show ID [-o json]
-           podhop jobs events ID [-o json]
+           podhop jobs events ID [--follow] [-o json]
            podhop jobs cancel ID
            podhop jobs retry ID
 
@@ -16,6 +16,9 @@ enum ClientJobsCommand {
              fetches the page after the one that printed C.
     show     One job: its request, stages, pre-flight checks, image, restored pod and error.
     events   The job's history, one line per event: time, type, stage, attempt, message.
+             --follow streams new events as they happen (server-sent events) until the job
+             ends, then exits 0 if it succeeded and 1 with its error otherwise; with -o json,
+             one event object per line.
     cancel   Cancel a job: a queued job at once, a running one when its stage stops. A finished
              job cannot be canceled (exit 1).
     retry    Re-queue a failed job at the stage that failed, with a fresh attempt budget.
@@ -27,7 +30,7 @@ enum ClientJobsCommand {
 
   static let specification = ClientArguments.Specification(
     options: ClientConfiguration.options.union(["--state", "--node", "--namespace", "--limit", "--cursor", "--output"]),
-    repeatable: ["--label"])
+    repeatable: ["--label"], flags: ["--follow"])
 
   /// Runs `podhop jobs ARGUMENTS`.
   static func run(_ arguments: [String], environment: [String: String]) async -> Int32 {
@@ -35,6 +38,7 @@ enum ClientJobsCommand {
       guard let verb = arguments.first else { throw .usage("a jobs command is required: list, show, events, cancel or retry") }
       let parsed = try ClientArguments(arguments.dropFirst(), specification)
       let json = try parsed.wantsJSON()
+      if parsed.flag("--follow") && verb != "events" { throw .usage("--follow is an option of podhop jobs events") }
       if verb != "list" {
         let filters = ["--state", "--node", "--namespace", "--limit", "--cursor"].filter { parsed.value($0) != nil }
         guard filters.isEmpty, parsed.all("--label").isEmpty else {
@@ -55,6 +59,7 @@ enum ClientJobsCommand {
         return 0
       case "events":
         let id = try ClientCommand.jobID(try parsed.single("job ID"))
+        if parsed.flag("--follow") { return try await ClientEventFollower(connection: connection(), id: id, json: json).run() }
         let answer = try await connection().send("GET", "/v1/migrations/\(id)/events")
         print(json ? ClientOutput.json(answer.body) : events(try answer.object()))
         return 0

@@ -17,8 +17,11 @@ enum ClientMigrateCommand {
       --keep-source           Keep the source pod (sourcePolicy keep) instead of deleting it.
       --allow-volumes         Accept that PVC and hostPath volume data is not moved.
       --label KEY=VALUE       Label for the job; repeat for several.
-      --wait                  Follow the job (polling every 0.5 s) until it finishes; one line per
-                              change of stage, attempt or state. Exit 0 only if it succeeded.
+      --wait                  Follow the job (polling every 0.5 s) until it finishes. On a terminal,
+                              a status block redrawn in place: stage, attempt, elapsed time and,
+                              during the push, bytes read of the archive, total and rate. Into a
+                              pipe or file, one line per change of stage, attempt or state.
+                              Exit 0 only if it succeeded; otherwise 1 with the job's error.
       --timeout SECONDS       Give up waiting after this long (default 600; the job goes on).
 
     """ + ClientCommand.commonUsage

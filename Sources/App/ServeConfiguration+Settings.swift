@@ -153,6 +153,18 @@ extension ServeConfiguration {
         c.notifyPrivateDestinations = v == "allow"
       },
       Setting(
+        flag: "--event-stream-limit", environment: "PODHOP_EVENT_STREAM_LIMIT", placeholder: "N", defaultValue: "64",
+        help: "Event streams (events?follow=true) open at once; more get 503."
+      ) { c, v throws(ConfigurationError) in
+        c.api.followStreamLimit = try integer(v, "--event-stream-limit", 1...10_000)
+      },
+      Setting(
+        flag: "--event-heartbeat-seconds", environment: "PODHOP_EVENT_HEARTBEAT_SECONDS", placeholder: "SECONDS",
+        defaultValue: "15", help: "Silence after which an event stream sends a keep-alive comment."
+      ) { c, v throws(ConfigurationError) in
+        c.api.followHeartbeat = try seconds(v, "--event-heartbeat-seconds", 0.1...3600)
+      },
+      Setting(
         flag: "--kubeconfig", environment: "KUBECONFIG", placeholder: "PATH", defaultValue: "(in-cluster)",
         help: "Kubeconfig for the cluster; without it podhop uses its service account inside a pod."
       ) { c, v throws(ConfigurationError) in

@@ -5,6 +5,10 @@ public enum JobState: String, Sendable, CaseIterable {
 
   /// Whether the job can still change by itself (it holds the pod's one active slot).
   public var isActive: Bool { self == .queued || self == .running }
+
+  /// Whether the job has ended (succeeded, failed or canceled); only a retry by hand moves a
+  /// failed job on.
+  public var isTerminal: Bool { !isActive }
 }
 
 /// The steps of a migration, in the order they run. Raw values are persisted; never change them.

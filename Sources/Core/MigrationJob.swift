@@ -35,6 +35,8 @@ public struct MigrationJob: Sendable, Equatable {
   public var startedAt: Date?
   public var finishedAt: Date?
   public var stages: [StageRecord]
+  /// How far the running stage attempt got, when it reports progress; nil otherwise.
+  public var progress: JobProgress?
 
   public init(
     id: MigrationID, state: JobState, stage: Stage, source: PodReference, targetNode: String, sourceNode: String? = nil,
@@ -42,7 +44,8 @@ public struct MigrationJob: Sendable, Equatable {
     checkpoint: CheckpointArchive? = nil,
     restoredPod: RestoredPod? = nil, attempt: Int = 0, error: JobError? = nil,
     labels: [String: String] = [:], requestedBy: String, trigger: Trigger, createdAt: Date,
-    updatedAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, stages: [StageRecord], deliveryID: String? = nil
+    updatedAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, stages: [StageRecord], deliveryID: String? = nil,
+    progress: JobProgress? = nil
   ) {
     self.deliveryID = deliveryID
     self.id = id
@@ -67,6 +70,7 @@ public struct MigrationJob: Sendable, Equatable {
     self.startedAt = startedAt
     self.finishedAt = finishedAt
     self.stages = stages
+    self.progress = progress
   }
 }
 

@@ -7,7 +7,10 @@
 public protocol StageExecutor: Sendable {
   /// Performs the stage for `job`, given what earlier stages left in `artifacts`, and returns
   /// what it produced; the queue persists that before the next stage starts.
-  func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput
+  ///
+  /// A stage with a long transfer reports bytes done (and the total when known) to `progress`
+  /// periodically; the queue shows the latest value in the job until the attempt ends.
+  func execute(_ job: MigrationJob, artifacts: StageArtifacts, progress: StageProgress) async throws -> StageOutput
 }
 
 /// What a stage produced, merged into the job before the next stage runs. Nil fields leave the

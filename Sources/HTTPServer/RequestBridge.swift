@@ -214,7 +214,7 @@ func accessHandler(
     slot.pointee = Unmanaged.passRetained(state).toOpaque()  // released in requestCompleted
     guard let early = core.earlyAnswer(for: head, malformed: malformed) else { return .YES }
     state.markAnsweredEarly()
-    return early.queue(on: connection)
+    return early.queue(on: connection, core: core)
   }
   let state = Unmanaged<RequestState>.fromOpaque(stored).takeUnretainedValue()
 
@@ -230,12 +230,12 @@ func accessHandler(
   switch state.stage {
   case .receiving:
     if let immediate = core.immediate, let response = state.answerImmediately(immediate) {
-      return response.queue(on: connection)
+      return response.queue(on: connection, core: core)
     }
     switch state.suspend(registeringWith: { core.register(state) }) {
     case .refused:
       state.markAnsweredEarly()
-      return HTTPResponse.serviceUnavailable.queue(on: connection)
+      return HTTPResponse.serviceUnavailable.queue(on: connection, core: core)
     case .notReceiving:
       return .YES
     case .suspended(let request):
@@ -251,10 +251,10 @@ func accessHandler(
     }
   case .overLimit:
     guard state.takeOverLimit() else { return .YES }
-    return core.rejection(.bodyTooLarge(limit: core.maxBodyBytes), state.head).queue(on: connection)
+    return core.rejection(.bodyTooLarge(limit: core.maxBodyBytes), state.head).queue(on: connection, core: core)
   case .ready:
     guard let response = state.takeResponse() else { return .YES }
-    return response.queue(on: connection)
+    return response.queue(on: connection, core: core)
   case .answeredEarly, .suspended, .finished:
     return .YES
   }

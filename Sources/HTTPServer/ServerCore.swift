@@ -15,9 +15,13 @@ final class ServerCore: Sendable {
   private struct Registry {
     var stopping = false
     var inFlight: [ObjectIdentifier: RequestState] = [:]
+    /// Streamed responses being sent; in flight as well.
+    var streams: [ObjectIdentifier: ResponseStream] = [:]
     var nextWaiter: UInt64 = 0
     /// Drain waiters; `nil` until the waiting task has parked its continuation.
     var waiters: [UInt64: CheckedContinuation<Void, Never>?] = [:]
+
+    var isIdle: Bool { inFlight.isEmpty && streams.isEmpty }
 
     /// Removes and returns the continuations of waiters that have parked.
     mutating func takeParkedWaiters() -> [CheckedContinuation<Void, Never>] {
@@ -68,16 +72,39 @@ final class ServerCore: Sendable {
   /// Removes a completed request and wakes drain waiters if it was the last.
   func unregister(_ state: RequestState) {
     let waiters = registry.withLock { registry -> [CheckedContinuation<Void, Never>] in
-      guard registry.inFlight.removeValue(forKey: ObjectIdentifier(state)) != nil,
-        registry.inFlight.isEmpty
-      else { return [] }
+      guard registry.inFlight.removeValue(forKey: ObjectIdentifier(state)) != nil, registry.isIdle else { return [] }
       return registry.takeParkedWaiters()
     }
     for waiter in waiters { waiter.resume() }
   }
 
-  /// Refuses new work from now on: new requests get 503 and are not suspended.
-  func beginStopping() { registry.withLock { $0.stopping = true } }
+  /// Adds a streamed response about to be queued; false once shutdown has begun.
+  func register(_ stream: ResponseStream) -> Bool {
+    registry.withLock { registry in
+      guard !registry.stopping else { return false }
+      registry.streams[ObjectIdentifier(stream)] = stream
+      return true
+    }
+  }
+
+  /// Removes a streamed response MHD is done with; wakes drain waiters if it was the last.
+  func unregister(_ stream: ResponseStream) {
+    let waiters = registry.withLock { registry -> [CheckedContinuation<Void, Never>] in
+      guard registry.streams.removeValue(forKey: ObjectIdentifier(stream)) != nil, registry.isIdle else { return [] }
+      return registry.takeParkedWaiters()
+    }
+    for waiter in waiters { waiter.resume() }
+  }
+
+  /// Refuses new work from now on: new requests get 503 and are not suspended. Streamed
+  /// responses are closed: they send what they have buffered and end.
+  func beginStopping() {
+    let streams = registry.withLock { registry in
+      registry.stopping = true
+      return Array(registry.streams.values)
+    }
+    for stream in streams { stream.close() }
+  }
 
   /// Resumes every still-suspended request with `response`; call after `beginStopping`.
   func resumeSuspended(with response: HTTPResponse) {
@@ -110,7 +137,7 @@ final class ServerCore: Sendable {
       await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
         let resumeNow = registry.withLock { registry -> Bool in
           // Missing entry: cancelled before parking. Empty registry: already drained.
-          guard registry.waiters[id] != nil, !registry.inFlight.isEmpty else {
+          guard registry.waiters[id] != nil, !registry.isIdle else {
             registry.waiters[id] = nil
             return true
           }
@@ -123,7 +150,7 @@ final class ServerCore: Sendable {
       let parked = registry.withLock { $0.waiters.removeValue(forKey: id) }
       parked??.resume()
     }
-    return registry.withLock { $0.inFlight.isEmpty }
+    return registry.withLock { $0.isIdle }
   }
 
   /// Whether a `Content-Length` value declares more than `limit` bytes.

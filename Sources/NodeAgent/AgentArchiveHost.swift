@@ -48,7 +48,9 @@ public struct AgentArchiveHost: CheckpointArchiveHost {
     try await mapped(node, "deleting \(file)") { try await client(node).deleteArchive(file) }
   }
 
-  public func publish(_ file: String, node: String, _ publication: PublicationRequest) async throws -> String {
+  public func publish(_ file: String, node: String, _ publication: PublicationRequest, progress: StageProgress)
+    async throws -> String
+  {
     let agent = try await client(node)
     let id = publication.migrationID
     var status: PublicationStatus
@@ -62,9 +64,7 @@ public struct AgentArchiveHost: CheckpointArchiveHost {
           throw StageError.retryable("the node agent on \(node) no longer knows publication \(id) (did it restart?)")
         }
         status = next
-        logger.debug(
-          "publication progress",
-          ["migration.id": id, "bytesDone": String(status.bytesDone), "bytesTotal": String(status.bytesTotal)])
+        progress.report(bytesDone: status.bytesDone, bytesTotal: status.bytesTotal > 0 ? status.bytesTotal : nil)
       }
     } catch is CancellationError {
       // This task is cancelled, so its own requests would be refused: a detached task, awaited

@@ -69,7 +69,8 @@ public actor Publications {
           archive: archive, container: request.container, migrationID: request.migrationID, os: request.os,
           architecture: request.architecture)
         let published = try await CheckpointImagePublisher(registry: try registry(reference)).publish(
-          archive: archive, spec: spec, compression: request.compression, to: reference, progress: progress)
+          archive: archive, spec: spec, compression: request.compression, to: reference,
+          progress: StageProgress { done, total in progress.record(done: done, total: total ?? 0) })
         await self.finish(request.migrationID, generation, .success(published.manifestDigest))
       } catch {
         await self.finish(request.migrationID, generation, .failure(error))

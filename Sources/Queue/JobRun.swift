@@ -63,17 +63,19 @@ struct JobRun {
     }
   }
 
-  /// Runs the stage with a heartbeat beside it; whichever decides first ends the attempt.
+  /// Runs the stage with a heartbeat and a progress writer beside it; the stage or the heartbeat,
+  /// whichever decides first, ends the attempt.
   private func attempt(_ job: MigrationJob, artifacts: StageArtifacts, wake: Signal) async -> Outcome {
     guard let executor = pool.executors[job.stage] else {
       let reason = pool.configuration.stagesUnavailableReason.map { "this podhop is not configured to run stages: \($0)" }
       return .failed(.terminal(reason ?? "this podhop has no implementation of the \(job.stage.rawValue) stage"))
     }
     pool.logger.info("stage attempt started", meta(job))
+    let progress = ProgressRecorder()
     return await withTaskGroup(of: Outcome?.self) { group in
       group.addTask {
         do {
-          return .succeeded(try await executor.execute(job, artifacts: artifacts))
+          return .succeeded(try await executor.execute(job, artifacts: artifacts, progress: progress.reporter))
         } catch let error as StageError {
           return .failed(error)
         } catch is CancellationError {
@@ -85,7 +87,14 @@ struct JobRun {
         }
       }
       group.addTask { await heartbeat(job, wake: wake) }
-      // The stage child always answers; the heartbeat answers only to end the attempt early.
+      group.addTask {
+        await progress.flush(
+          job, owner: owner, store: pool.store, interval: pool.configuration.progressInterval, clock: pool.clock,
+          logger: pool.logger)
+        return nil
+      }
+      // The stage child always answers; the heartbeat answers only to end the attempt early,
+      // and the progress writer never does.
       var outcome: Outcome?
       while outcome == nil, let next = await group.next() { outcome = next }
       group.cancelAll()

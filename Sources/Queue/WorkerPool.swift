@@ -18,6 +18,8 @@ public final class WorkerPool: Sendable {
     public var heartbeatInterval: Duration = .seconds(10)
     public var pollInterval: Duration = .seconds(1)
     public var rescueInterval: Duration = .seconds(15)
+    /// The shortest time between two writes of one job's stage progress.
+    public var progressInterval: Duration = .seconds(1)
     /// Running jobs allowed per node (source or target); nil for no limit.
     public var nodeLimit: Int? = 2
     public var retry = RetryPolicy()

@@ -13,7 +13,7 @@ public struct BuildStage: StageExecutor {
     self.settings = settings
   }
 
-  public func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput {
+  public func execute(_ job: MigrationJob, artifacts: StageArtifacts, progress: StageProgress) async throws -> StageOutput {
     let file = try CheckpointLocation.archiveName(job, settings: settings)
     guard let node = job.sourceNode else {
       throw StageError.terminal("pre-flight recorded no source node; retry the migration from pre-flight")

@@ -15,8 +15,10 @@ public protocol CheckpointArchiveHost: Sendable {
   func inspect(_ file: String, node: String) async throws -> ArchiveInspection
   /// Publishes the archive as the checkpoint image `publication` describes; returns the
   /// manifest digest. Idempotent per migration: a repeated call for a migration whose upload is
-  /// still running joins it instead of starting another.
-  func publish(_ file: String, node: String, _ publication: PublicationRequest) async throws -> String
+  /// still running joins it instead of starting another. `progress` follows the archive bytes
+  /// read into the layer upload.
+  func publish(_ file: String, node: String, _ publication: PublicationRequest, progress: StageProgress) async throws
+    -> String
   /// Deletes the archive; one that is already gone counts as deleted.
   func delete(_ file: String, node: String) async throws
 }

@@ -37,11 +37,13 @@ public struct CheckpointImagePublisher: Sendable {
   }
 
   /// Uploads the layer (streamed from `archive`, compressed on the way), then the config and
-  /// the manifest. Throws `RegistryError` or `ImageError`. `progress`, when given, follows the
-  /// archive bytes read by the current upload attempt.
+  /// the manifest. Throws `RegistryError` or `ImageError`.
+  ///
+  /// `progress` gets, after each piece of the layer upload, the bytes of the archive read into
+  /// the layer so far and the archive's size (a retried upload starts again from 0).
   public func publish(
     archive: String, spec: CheckpointImageSpec, compression: Compression, to reference: RegistryReference,
-    progress: PublishProgress? = nil
+    progress: StageProgress = .ignored
   ) async throws -> Published {
     // Each upload attempt reads the archive anew; the last stream holds the layer's digests.
     let latest = LatestStream()
@@ -72,27 +74,25 @@ private final class LatestStream: Sendable {
   let stream = Mutex<LayerStream?>(nil)
 }
 
-/// A layer stream as an upload body, reporting its progress after each read.
+/// A layer stream as an upload body, reporting how much of the archive it has read.
 final class LayerBodySource: BodySource {
   private let stream: LayerStream
-  private let progress: PublishProgress?
+  private let progress: StageProgress
 
-  init(_ stream: LayerStream, progress: PublishProgress?) {
+  init(_ stream: LayerStream, progress: StageProgress) {
     self.stream = stream
     self.progress = progress
   }
 
   func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     let count = try stream.read(into: buffer)
-    if let progress {
-      let (read, total) = stream.archiveProgress
-      progress.record(done: read, total: total)
-    }
+    let (read, size) = stream.archiveProgress
+    progress.report(bytesDone: read, bytesTotal: size)
     return count
   }
 
   func rewind() throws {
     try stream.rewind()
-    progress?.record(done: 0, total: stream.archiveProgress.total)
+    progress.report(bytesDone: 0, bytesTotal: stream.archiveProgress.total)
   }
 }

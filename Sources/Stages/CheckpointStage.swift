@@ -15,7 +15,7 @@ public struct CheckpointStage: StageExecutor {
     self.settings = settings
   }
 
-  public func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput {
+  public func execute(_ job: MigrationJob, artifacts: StageArtifacts, progress: StageProgress) async throws -> StageOutput {
     guard let node = job.sourceNode, let container = job.source.container else {
       throw StageError.terminal("pre-flight recorded no source node or container; retry the migration from pre-flight")
     }

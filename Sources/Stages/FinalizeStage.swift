@@ -19,7 +19,7 @@ public struct FinalizeStage: StageExecutor {
     self.logger = logger
   }
 
-  public func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput {
+  public func execute(_ job: MigrationJob, artifacts: StageArtifacts, progress: StageProgress) async throws -> StageOutput {
     if job.sourcePolicy == .delete { try await deleteSource(job) }
     if settings.deleteArchives { await deleteArchive(job) }
     return .none

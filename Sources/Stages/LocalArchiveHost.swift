@@ -39,14 +39,16 @@ public struct LocalArchiveHost: CheckpointArchiveHost {
     }
   }
 
-  public func publish(_ file: String, node: String, _ publication: PublicationRequest) async throws -> String {
+  public func publish(_ file: String, node: String, _ publication: PublicationRequest, progress: StageProgress)
+    async throws -> String
+  {
     do {
       let (spec, _) = try await CheckpointImagePublisher.inspect(
         archive: path(file), container: publication.container, migrationID: publication.migrationID, os: publication.os,
         architecture: publication.architecture)
       let published = try await CheckpointImagePublisher(registry: registry).publish(
         archive: path(file), spec: spec, compression: publication.compression,
-        to: try RegistryReference.parse(publication.reference))
+        to: try RegistryReference.parse(publication.reference), progress: progress)
       return published.manifestDigest
     } catch is CancellationError {
       throw CancellationError()

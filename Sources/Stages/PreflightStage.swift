@@ -9,7 +9,7 @@ public struct PreflightStage: StageExecutor {
 
   public init(kubernetes: KubernetesClient) { self.kubernetes = kubernetes }
 
-  public func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput {
+  public func execute(_ job: MigrationJob, artifacts: StageArtifacts, progress: StageProgress) async throws -> StageOutput {
     let output = try await check(job)
     guard let report = output.preflight, report.passed else {
       throw StageError(.terminal, "pre-flight refused: \(output.preflight?.failureSummary ?? "")", output: output)

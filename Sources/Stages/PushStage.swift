@@ -3,7 +3,8 @@ import Kubernetes
 
 /// Publishes the checkpoint image, tagged per job: the layer compressed and hashed while it
 /// uploads, then config and manifest (with the restore annotations), in this process or on the
-/// source node's agent. Records `repository@digest` for restore.
+/// source node's agent. Records `repository@digest` for restore. Reports progress as bytes of
+/// the archive read into the layer upload, out of the archive's size.
 public struct PushStage: StageExecutor {
   let kubernetes: KubernetesClient
   let archives: any CheckpointArchiveHost
@@ -20,7 +21,7 @@ public struct PushStage: StageExecutor {
     "\(registry)/\(job.source.namespace)/\(job.source.pod)"
   }
 
-  public func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput {
+  public func execute(_ job: MigrationJob, artifacts: StageArtifacts, progress: StageProgress) async throws -> StageOutput {
     let file = try CheckpointLocation.archiveName(job, settings: settings)
     guard let container = job.source.container, let sourceNode = job.sourceNode else {
       throw StageError.terminal("pre-flight recorded no source node or container; retry the migration from pre-flight")
@@ -36,7 +37,7 @@ public struct PushStage: StageExecutor {
       PublicationRequest(
         migrationID: job.id.rawValue, archive: file, container: container, reference: "\(repositoryName):\(tag)",
         compression: settings.compression, os: node.operatingSystem,
-        architecture: node.architecture))  // Kubernetes and OCI both use GOARCH names
+        architecture: node.architecture), progress: progress)  // Kubernetes and OCI both use GOARCH names
     return StageOutput(image: ImageReference(repository: repositoryName, reference: tag, digest: digest))
   }
 }

@@ -20,7 +20,7 @@ public struct RestoreStage: StageExecutor {
     self.settings = settings
   }
 
-  public func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput {
+  public func execute(_ job: MigrationJob, artifacts: StageArtifacts, progress: StageProgress) async throws -> StageOutput {
     guard let image = job.image, let digest = image.digest, let container = job.source.container,
       let sourceBytes = artifacts.sourcePod
     else {

@@ -21,7 +21,7 @@ extension JobStore {
   public func cancel(_ id: MigrationID, requestedBy: String, sourceAddress: String = "") async throws -> CancelOutcome {
     let now = Microseconds.from(time.now())
     let actor = AuditActor(name: requestedBy, sourceAddress: sourceAddress)
-    return try await database.write { db in
+    return try await writeNotifying { db in
       guard let job = try Self.loadJob(db, id) else { return .notFound }
       switch job.state {
       case .queued:
@@ -61,7 +61,7 @@ extension JobStore {
   public func retry(_ id: MigrationID, requestedBy: String, sourceAddress: String = "") async throws -> RetryOutcome {
     let now = Microseconds.from(time.now())
     let actor = AuditActor(name: requestedBy, sourceAddress: sourceAddress)
-    return try await database.write { db in
+    return try await writeNotifying { db in
       guard let job = try Self.loadJob(db, id) else { return .notFound }
       guard job.state == .failed else { return .notFailed(job) }
       do {

@@ -17,7 +17,7 @@ extension JobStore {
   public func lease(owner: String, duration: Duration, nodeLimit: Int?) async throws -> MigrationJob? {
     let now = Microseconds.from(time.now())
     let until = now + Microseconds.from(duration)
-    return try await database.write { db in
+    return try await writeNotifying { db in
       guard
         let id = try db.queryOne(
           """
@@ -60,7 +60,7 @@ extension JobStore {
   {
     let now = Microseconds.from(time.now())
     let until = now + Microseconds.from(leaseDuration)
-    return try await database.write { db in
+    return try await writeNotifying { db in
       guard let job = try Self.leasedJob(db, id, owner) else { return nil }
       try db.run("UPDATE migrations SET lease_until = ? WHERE id = ?", [until, id.rawValue])
       try Self.finishStage(db, job, now, state: .succeeded)
@@ -95,7 +95,7 @@ extension JobStore {
     _ id: MigrationID, owner: String, message: String, retryable: Bool, retryAt: Date?, output: StageOutput = .none
   ) async throws -> MigrationJob? {
     let now = Microseconds.from(time.now())
-    return try await database.write { db in
+    return try await writeNotifying { db in
       guard let job = try Self.leasedJob(db, id, owner) else { return nil }
       try Self.merge(db, id, output)
       try Self.appendEvent(
@@ -128,7 +128,7 @@ extension JobStore {
   /// Marks a running job canceled after its stage stopped for a user's cancel.
   public func markCanceled(_ id: MigrationID, owner: String) async throws -> MigrationJob? {
     let now = Microseconds.from(time.now())
-    return try await database.write { db in
+    return try await writeNotifying { db in
       guard let job = try Self.leasedJob(db, id, owner) else { return nil }
       try Self.cancelNow(db, job, now)
       return try Self.loadJob(db, id)
@@ -138,7 +138,7 @@ extension JobStore {
   /// Gives a leased job back to the queue without spending its attempt (graceful shutdown).
   public func handBack(_ id: MigrationID, owner: String) async throws {
     let now = Microseconds.from(time.now())
-    try await database.write { db in
+    try await writeNotifying { db in
       guard let job = try Self.leasedJob(db, id, owner) else { return }
       try db.run(
         """
@@ -160,7 +160,7 @@ extension JobStore {
   public func rescueExpiredLeases(maxAttempts: Int, includingUnexpired: Bool = false) async throws -> [MigrationID] {
     let now = Microseconds.from(time.now())
     let cutoff = includingUnexpired ? Int64.max : now
-    return try await database.write { db in
+    return try await writeNotifying { db in
       let expired = try db.query(
         "SELECT id FROM migrations WHERE state = 'running' AND lease_until < ?", [cutoff]
       ).compactMap { $0.string("id").flatMap(MigrationID.init) }
@@ -204,6 +204,7 @@ extension JobStore {
         "UPDATE migrations SET attempt = attempt + 1, updated_at = ? WHERE id = ? RETURNING stage, attempt", [now, id.rawValue]),
       let stage = row.string("stage").flatMap(Stage.init(rawValue:)), let attempt = row.int("attempt")
     else { throw StorageError.corruptRow("migrations") }
+    try clearProgress(db, id)
     let first =
       try db.queryOne(
         """

@@ -63,7 +63,7 @@ extension JobStore {
       requestedBy: row.string("requested_by") ?? "", trigger: trigger,
       createdAt: Microseconds.date(row.int64("created_at") ?? 0), updatedAt: Microseconds.date(row.int64("updated_at") ?? 0),
       startedAt: row.int64("started_at").map(Microseconds.date), finishedAt: row.int64("finished_at").map(Microseconds.date),
-      stages: stages, deliveryID: row.string("delivery_id"))
+      stages: stages, deliveryID: row.string("delivery_id"), progress: decodeProgress(row, state: state, stage: stage))
     job.evacuationID = row.string("evacuation_id").flatMap(MigrationID.init)
     job.targetReason = row.string("target_reason")
     return job

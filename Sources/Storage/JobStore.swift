@@ -8,6 +8,9 @@ import SQLite
 public final class JobStore: Sendable {
   let database: Database
   let time: any TimeSource
+  /// Moves whenever this store commits a change to a job's history; followers of the event
+  /// stream wait on it.
+  public let changes = ChangeSignal()
 
   /// Opens (creating if needed) the database at `path` and applies the embedded schema
   /// migrations. Throws `SchemaMigrationError` when the file was changed or is newer than this binary.
@@ -57,7 +60,7 @@ public final class JobStore: Sendable {
     targetReason: String? = nil, idempotency: IdempotencyKey? = nil, render: @escaping @Sendable (MigrationJob) throws -> [UInt8]
   ) async throws -> CreateOutcome {
     let now = Microseconds.from(time.now())
-    return try await database.write { db in
+    return try await writeNotifying { db in
       if let idempotency {
         if let seen = try db.queryOne(
           "SELECT request_hash, migration_id, response_body FROM idempotency_keys WHERE principal = ? AND key = ? AND expires_at > ?",

@@ -117,6 +117,38 @@ public final class RawHTTPClient: Sendable {
     }
   }
 
+  /// Reads raw bytes as they arrive (head, chunk framing and all) until what was read contains
+  /// `marker`, and returns it; for streamed responses. Throws on EOF or timeout first.
+  public func readRaw(until marker: String, timeout: Duration = .seconds(10)) async throws -> String {
+    try await Self.offload { [self] in
+      let deadline = ContinuousClock.now + timeout
+      while true {
+        let text = pending.withLock { String(decoding: $0, as: UTF8.self) }
+        if let range = text.range(of: marker) {
+          let taken = String(text[..<range.upperBound])
+          pending.withLock { $0.removeFirst(taken.utf8.count) }
+          return taken
+        }
+        guard try fill(until: deadline) else {
+          throw RawHTTPClientError(description: "connection closed before '\(marker)' arrived; got: \(text.suffix(300))")
+        }
+      }
+    }
+  }
+
+  /// Reads raw bytes until the server closes the connection, and returns them (with what was
+  /// already received); throws on timeout.
+  public func readRawToEnd(timeout: Duration = .seconds(10)) async throws -> String {
+    try await Self.offload { [self] in
+      let deadline = ContinuousClock.now + timeout
+      while try fill(until: deadline) {}
+      return pending.withLock { buffer in
+        defer { buffer = [] }
+        return String(decoding: buffer, as: UTF8.self)
+      }
+    }
+  }
+
   /// Whether the server has closed the connection (EOF within `timeout`).
   public func isClosedByPeer(timeout: Duration = .seconds(2)) async throws -> Bool {
     try await Self.offload { [self] in

@@ -17,7 +17,10 @@ final class APIHarness: Sendable {
   let server: HTTPServer
   let metrics = MetricsRegistry()
 
-  init(rateLimit: Double = 0, burst: Double = 1, maxBodyBytes: Int = 1 << 20, hooks: HookFile = .none) async throws {
+  init(
+    rateLimit: Double = 0, burst: Double = 1, maxBodyBytes: Int = 1 << 20, hooks: HookFile = .none,
+    configure: (inout APIHandler.Configuration) -> Void = { _ in }
+  ) async throws {
     directory = try TemporaryDirectory()
     store = try JobStore(path: directory.file("podhop.db"))
     let tokens = try TokenFile(
@@ -31,6 +34,7 @@ final class APIHarness: Sendable {
     configuration.rateLimitPerSecond = rateLimit
     configuration.rateLimitBurst = burst
     configuration.maxBodyBytes = maxBodyBytes
+    configure(&configuration)
     api = APIHandler(
       store: store, pool: nil, tokens: tokens, configuration: configuration, logger: Logger(minimum: .error) { _ in },
       metrics: metrics, hooks: hooks)
@@ -59,6 +63,15 @@ final class APIHarness: Sendable {
     if let token { all.append(("Authorization", "Bearer \(token)")) }
     if json != nil && !all.contains(where: { $0.0 == "Content-Type" }) { all.append(("Content-Type", "application/json")) }
     return try await RawHTTPClient.request(port: server.port, method, target, headers: all, body: Array((json ?? "").utf8))
+  }
+
+  /// Opens `GET /v1/migrations/{id}/events?follow=true` as the reader and returns the
+  /// connection, for reading the stream raw.
+  func openStream(_ id: String, headers: [(String, String)] = []) async throws -> RawHTTPClient {
+    let client = try await RawHTTPClient.connect(port: server.port)
+    let all = [("Authorization", "Bearer \(Self.readerToken)"), ("Connection", "close")] + headers
+    try await client.send(RawHTTPClient.head("GET", "/v1/migrations/\(id)/events?follow=true", headers: all, bodyLength: 0))
+    return client
   }
 
   /// Creates a migration for `pod` and returns its JSON object.

@@ -48,13 +48,13 @@ struct OpenAPIDriftTests {
       trigger: .api,
       createdAt: Date(), updatedAt: Date(), startedAt: Date(), finishedAt: Date(),
       stages: [StageRecord(name: .push, state: .failed, attempts: 1, startedAt: Date(), finishedAt: Date(), durationSeconds: 1)],
-      deliveryID: "msg_1")
+      deliveryID: "msg_1", progress: JobProgress(stage: .push, bytesDone: 1, bytesTotal: 2, updatedAt: Date()))
     job.evacuationID = MigrationID()
     job.targetReason = "chosen"
     let full = try #require(try JSONSerialization.jsonObject(with: Data(JSONWriter.job(job))) as? [String: Any])
     let migration = try schema("Migration")
     #expect(propertyNames(migration) == Set(full.keys))
-    for nested in ["source", "image", "checkpoint", "restoredPod", "error"] {
+    for nested in ["source", "image", "checkpoint", "restoredPod", "error", "progress"] {
       #expect(
         propertyNames(try #require(migration["properties"]?[nested])) == Set((full[nested] as? [String: Any])?.keys ?? [:].keys),
         "\(nested)")
@@ -63,6 +63,7 @@ struct OpenAPIDriftTests {
     #expect(propertyNames(try schema("StageRecord")) == Set(stage.keys))
     job.image = nil; job.checkpoint = nil; job.restoredPod = nil; job.error = nil; job.startedAt = nil; job.finishedAt = nil
     job.sourceNode = nil; job.preflight = nil; job.deliveryID = nil; job.evacuationID = nil; job.targetReason = nil
+    job.progress = nil
     let check = try #require((full["preflight"] as? [[String: Any]])?.first)
     #expect(propertyNames(try schema("PreflightCheck")) == Set(check.keys))
     #expect(

@@ -95,6 +95,33 @@ struct ClientCommandTests {
     await stop(server)
   }
 
+  @Test("jobs events --follow ends when the job ends: exit 1 with its error; -o json prints one event per line")
+  func followFailingJob() async throws {
+    let (server, port) = try await start()
+    let created = try await podhop(["migrate", "default/counter", "--to", "node-b"], port: port)
+    let id = created.text.trimmingCharacters(in: .whitespacesAndNewlines)
+    #expect(UUID(uuidString: id) != nil, "\(created.stderr)")
+
+    let followed = try await podhop(["jobs", "events", id, "--follow"], port: port)
+    #expect(followed.status == 1, "\(followed.text) \(followed.stderr)")
+    let lines = followed.text.split(separator: "\n").map(String.init)
+    #expect(lines.first?.hasPrefix("TIME") == true, "\(lines)")
+    #expect(lines.dropFirst().first?.contains("job.created") == true, "\(lines)")
+    #expect(lines.last?.contains("job.failed") == true, "\(lines)")
+    #expect(followed.stderr.hasPrefix("podhop: failed at preflight: "), "\(followed.stderr)")
+
+    let json = try await podhop(["jobs", "events", id, "--follow", "-o", "json"], port: port)
+    let objects = try json.text.split(separator: "\n").map { line in
+      try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+    #expect(objects.compactMap { $0["seq"] as? Int } == Array(1...objects.count))
+    #expect(objects.last?["type"] as? String == "job.failed")
+
+    let unknown = try await podhop(["jobs", "events", "00000000-0000-4000-8000-000000000000", "--follow"], port: port)
+    #expect(unknown.status == 1 && unknown.stderr.contains("404"), "\(unknown.stderr)")
+    await stop(server)
+  }
+
   @Test("jobs list prints a table and -o json the server's page; show and events read one job")
   func listShowEvents() async throws {
     let (server, port) = try await start()

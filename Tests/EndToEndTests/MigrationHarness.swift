@@ -55,7 +55,7 @@ final class MigrationHarness: Sendable {
     """
   }
 
-  /// A busybox pod whose checkpoint archive holds `memoryBytes` of memory pages.
+  /// A one-container busybox pod whose checkpoints hold `memoryBytes` of memory pages.
   static func pod(_ name: String, node: String = "node-a", memoryBytes: Int = 1 << 20) -> String {
     """
     {"namespace": "default", "name": "\(name)", "node": "\(node)", "labels": {"app": "\(name)"},

@@ -21,7 +21,7 @@ final class ScriptedExecutor: StageExecutor {
     self.fallback = fallback
   }
 
-  func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput {
+  func execute(_ job: MigrationJob, artifacts: StageArtifacts, progress: StageProgress) async throws -> StageOutput {
     calls.add(1, ordering: .sequentiallyConsistent)
     let step = steps.withLock { $0.isEmpty ? fallback : $0.removeFirst() }
     switch step {

@@ -7,7 +7,7 @@ import Storage
 
 /// A stage that does nothing, so only the queue's overhead is measured.
 struct NoOpStage: StageExecutor {
-  func execute(_ job: MigrationJob, artifacts: StageArtifacts) async throws -> StageOutput { .none }
+  func execute(_ job: MigrationJob, artifacts: StageArtifacts, progress: StageProgress) async throws -> StageOutput { .none }
 }
 
 let arguments = CommandLine.arguments
