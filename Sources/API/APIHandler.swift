@@ -85,7 +85,9 @@ public final class APIHandler: Sendable {
   public func handleNow(_ request: HTTPRequest) -> HTTPResponse? {
     let started = ContinuousClock.now
     let match = Route.match(method: request.method, path: request.path)
-    guard case .route(let route) = match, route.readsOnly, !Self.wantsFollow(route, request) else { return nil }
+    guard case .route(let route) = match, route.readsOnly, !Self.wantsFollow(route, request),
+      !Self.wantsExport(route, request)
+    else { return nil }
     let response: HTTPResponse
     do {
       response = try respondNow(route, request)
@@ -149,8 +151,10 @@ public final class APIHandler: Sendable {
       return response
     }
     let follow = Self.wantsFollow(route, request)
-    if route.readsOnly && !follow { return try respondNow(route, request) }
+    let export = Self.wantsExport(route, request)
+    if route.readsOnly && !follow && !export { return try respondNow(route, request) }
     let principal = try authorize(route, request)
+    if export && !follow { return try await self.export(route, request) }
     switch route {
     case .ready:
       if isDraining { return text(503, "shutting down\n") }

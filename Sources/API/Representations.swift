@@ -307,4 +307,18 @@ extension JSONWriter {
   static func deliveryPage(_ deliveries: [NotificationDelivery], nextCursor: String?) -> [UInt8] {
     listPage(deliveries, nextCursor: nextCursor, bytesPerItem: 512) { $0.write($1) }
   }
+
+  /// One audit record as a line of an export.
+  static func auditRecord(_ record: AuditRecord) -> [UInt8] {
+    var writer = JSONWriter(capacity: 384)
+    writer.write(record)
+    return writer.bytes
+  }
+
+  /// One event as a line of an export.
+  static func event(_ event: MigrationEvent) -> [UInt8] {
+    var writer = JSONWriter(capacity: 256)
+    writer.write(event)
+    return writer.bytes
+  }
 }

@@ -44,12 +44,7 @@ enum ClientEvacuateCommand {
       body["targetNode"] = parsed.value("--to")
       if parsed.flag("--keep-source") { body["sourcePolicy"] = "keep" }
       if parsed.flag("--allow-volumes") { body["allowVolumes"] = true }
-      var labels: [String: String] = [:]
-      for label in parsed.all("--label") {
-        let parts = label.split(separator: "=", maxSplits: 1)
-        guard parts.count == 2 else { throw .usage("--label takes KEY=VALUE (got '\(label)')") }
-        labels[String(parts[0])] = String(parts[1])
-      }
+      let labels = try ClientMigrateCommand.labels(parsed)
       if !labels.isEmpty { body["labels"] = labels }
       let connection = ClientConnection(try ClientConfiguration(parsed, environment: environment))
       let answer = try await connection.send(

@@ -1,18 +1,18 @@
 import Foundation
 
-/// `podhop migrate NAMESPACE/POD --to NODE` and `podhop preflight NAMESPACE/POD --to NODE`: ask
+/// `podhop migrate NAMESPACE/POD [--to NODE]` and `podhop preflight NAMESPACE/POD [--to NODE]`: ask
 /// the server for a migration, or only for its pre-flight report.
 enum ClientMigrateCommand {
   static let migrateUsage =
     """
-    Usage: podhop migrate NAMESPACE/POD --to NODE [options]
+    Usage: podhop migrate NAMESPACE/POD [--to NODE] [options]
 
     Asks the podhop server to migrate a pod (POST /v1/migrations) and prints the job id. Each
     invocation sends its own Idempotency-Key, so a request the server already accepted is not
     duplicated when libcurl resends it.
 
     Options:
-      --to NODE               Target node (required).
+      --to NODE               Target node; without it podhop chooses a compatible node with room.
       --container NAME        Container to checkpoint, when the pod has several.
       --keep-source           Keep the source pod (sourcePolicy keep) instead of deleting it.
       --allow-volumes         Accept that PVC and hostPath volume data is not moved.
@@ -28,13 +28,13 @@ enum ClientMigrateCommand {
 
   static let preflightUsage =
     """
-    Usage: podhop preflight NAMESPACE/POD --to NODE [options]
+    Usage: podhop preflight NAMESPACE/POD [--to NODE] [options]
 
     Runs the pre-flight checks of a migration without starting one (POST /v1/preflight) and
     prints them as a table. Exit 0 if every check passed (warnings pass), 1 if any failed.
 
     Options:
-      --to NODE               Target node (required).
+      --to NODE               Target node; without it podhop chooses a compatible node with room.
       --container NAME        Container to check, when the pod has several.
       --keep-source           Check as for sourcePolicy keep.
       --allow-volumes         Accept that PVC and hostPath volume data is not moved.
@@ -105,13 +105,21 @@ enum ClientMigrateCommand {
   static func requestBody(_ parsed: ClientArguments) throws(ClientError) -> [String: Any] {
     guard !parsed.positional.isEmpty else { throw .usage("NAMESPACE/POD is required") }
     let (namespace, pod) = try ClientCommand.podReference(try parsed.single("NAMESPACE/POD"))
-    guard let node = parsed.value("--to"), !node.isEmpty else { throw .usage("--to NODE is required") }
+    if parsed.value("--to")?.isEmpty == true { throw .usage("--to needs a node name") }
     var source: [String: Any] = ["namespace": namespace, "pod": pod]
     if let container = parsed.value("--container") { source["container"] = container }
     var body: [String: Any] = [
-      "source": source, "targetNode": node, "sourcePolicy": parsed.flag("--keep-source") ? "keep" : "delete",
+      "source": source, "sourcePolicy": parsed.flag("--keep-source") ? "keep" : "delete",
       "allowVolumes": parsed.flag("--allow-volumes"),
     ]
+    body["targetNode"] = parsed.value("--to")
+    let labels = try labels(parsed)
+    if !labels.isEmpty { body["labels"] = labels }
+    return body
+  }
+
+  /// The `--label KEY=VALUE` options as a map.
+  static func labels(_ parsed: ClientArguments) throws(ClientError) -> [String: String] {
     var labels: [String: String] = [:]
     for label in parsed.all("--label") {
       guard let equals = label.firstIndex(of: "="), equals != label.startIndex else {
@@ -119,7 +127,6 @@ enum ClientMigrateCommand {
       }
       labels[String(label[..<equals])] = String(label[label.index(after: equals)...])
     }
-    if !labels.isEmpty { body["labels"] = labels }
-    return body
+    return labels
   }
 }

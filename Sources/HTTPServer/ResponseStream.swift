@@ -27,7 +27,13 @@ final class ResponseStream: Sendable {
     /// The connection is suspended by the reader, waiting for bytes.
     var waiting = false
     var producer: Task<Void, Never>?
+    /// A producer waiting for the buffer to drain below `lowWater` (`send`).
+    var drained: CheckedContinuation<Void, Never>?
   }
+
+  /// Buffered bytes above which `send` waits, and below which it resumes.
+  static let highWater = 256 << 10
+  static let lowWater = 64 << 10
 
   private let connection: ConnectionHandle
   private let onRelease: @Sendable (ResponseStream) -> Void
@@ -50,6 +56,22 @@ final class ResponseStream: Sendable {
     }
   }
 
+  /// Queues `bytes`, then waits while more than `highWater` bytes are buffered, so a producer
+  /// of bulk data (an export) never holds more than that in memory; false once closed.
+  func send(_ bytes: [UInt8]) async -> Bool {
+    guard write(bytes) else { return false }
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      state.withLock { state in
+        if state.closed || state.finished || state.buffer.count - state.offset <= Self.highWater {
+          continuation.resume()
+        } else {
+          state.drained = continuation
+        }
+      }
+    }
+    return isOpen
+  }
+
   /// The producer is done.
   func finish() {
     state.withLock { state in
@@ -63,6 +85,8 @@ final class ResponseStream: Sendable {
     let producer = state.withLock { state in
       state.closed = true
       wake(&state)
+      state.drained?.resume()
+      state.drained = nil
       return state.producer
     }
     producer?.cancel()
@@ -85,6 +109,8 @@ final class ResponseStream: Sendable {
       state.waiting = false
       state.buffer = []
       state.offset = 0
+      state.drained?.resume()
+      state.drained = nil
       defer { state.producer = nil }
       return state.producer
     }
@@ -106,6 +132,14 @@ final class ResponseStream: Sendable {
         if state.offset == state.buffer.count {
           state.buffer.removeAll(keepingCapacity: true)
           state.offset = 0
+        } else if state.offset >= Self.highWater {
+          // A producer that keeps the buffer from emptying must not grow it without end.
+          state.buffer.removeFirst(state.offset)
+          state.offset = 0
+        }
+        if state.drained != nil, state.buffer.count - state.offset <= Self.lowWater {
+          state.drained?.resume()
+          state.drained = nil
         }
         return count
       }
