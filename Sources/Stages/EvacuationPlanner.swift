@@ -4,7 +4,8 @@ import Kubernetes
 /// Decides where pods go when the caller names no target node: for an evacuation, every pod on
 /// the node; for a single migration, one pod. A node qualifies when the pre-flight checks pass
 /// against it (Ready, schedulable, not the source, same OS, architecture, runtime kind and
-/// version, a runtime that restores) and it has room for the pod's CPU and memory requests;
+/// version, a runtime that restores), the pod's nodeSelector and tolerations allow it
+/// (`SchedulingFit`), and it has room for the pod's CPU and memory requests;
 /// among those, the one with the fewest pods planned so far wins (spreading), then the most
 /// free memory. Every choice and every refusal carries its reason.
 public struct EvacuationPlanner: Sendable {
@@ -101,6 +102,10 @@ public struct EvacuationPlanner: Sendable {
       }
       if let failure = report.checks.first(where: { $0.result == .fail }) {
         rejections.append("\(node.name): \(failure.message)")
+        continue
+      }
+      if let problem = SchedulingFit.problem(pod: pod, node: node) {
+        rejections.append("\(node.name): \(problem)")
         continue
       }
       let freeCPU =
