@@ -7,12 +7,7 @@ extension AgentConfiguration {
   /// Every setting of `podhop agent`. docs/operations.md's agent table lists the same (a test checks).
   public static let settings: [Setting] =
     [
-      Setting(
-        flag: "--listen", environment: "PODHOP_AGENT_LISTEN", placeholder: "HOST:PORT", defaultValue: "0.0.0.0:9443",
-        help: "Address the agent listens on (IPv4; port 0 picks a free port)."
-      ) { c, v throws(ConfigurationError) in
-        (c.http.host, c.http.port) = try listenAddress(v, example: "0.0.0.0:9443")
-      },
+      .listen(environment: "PODHOP_AGENT_LISTEN", defaultValue: "0.0.0.0:9443", what: "the agent", \.http),
       Setting(
         flag: "--token-file", environment: "PODHOP_AGENT_TOKEN_FILE", placeholder: "PATH", defaultValue: "(required)",
         help: "File holding the one token the agent accepts (at least 16 characters)."
@@ -61,15 +56,7 @@ extension AgentConfiguration {
         guard seconds >= 0.1 else { throw ConfigurationError("--retention-interval must be at least 0.1s") }
         c.retentionInterval = .milliseconds(Int64(seconds * 1000))
       },
-      Setting(
-        flag: "--log-level", environment: "PODHOP_LOG_LEVEL", placeholder: "LEVEL", defaultValue: "info",
-        help: "debug, info, warning or error."
-      ) { c, v throws(ConfigurationError) in
-        guard let level = Logger.Level(rawValue: v) else {
-          throw ConfigurationError("--log-level must be debug, info, warning or error")
-        }
-        c.logLevel = level
-      },
+      .logLevel(\.logLevel),
     ]
 
   /// Seconds in `text`: a number with an optional s, m, h or d suffix.

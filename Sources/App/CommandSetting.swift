@@ -1,4 +1,6 @@
 import API
+import Core
+import HTTPServer
 
 /// One setting of a long-running command (`serve`, `agent`): its flag, environment variable,
 /// default as shown in help, and how it applies to the command's configuration.
@@ -20,6 +22,34 @@ public struct CommandSetting<Configuration>: Sendable {
     self.defaultValue = defaultValue
     self.help = help
     self.apply = apply
+  }
+}
+
+extension CommandSetting {
+  /// `--listen HOST:PORT` into the command's HTTP configuration at `http`.
+  static func listen(
+    environment: String, defaultValue: String, what: String,
+    _ http: WritableKeyPath<Configuration, HTTPServerConfiguration> & Sendable
+  ) -> CommandSetting {
+    CommandSetting(
+      flag: "--listen", environment: environment, placeholder: "HOST:PORT", defaultValue: defaultValue,
+      help: "Address \(what) listens on (IPv4; port 0 picks a free port)."
+    ) { c, v throws(ConfigurationError) in
+      (c[keyPath: http].host, c[keyPath: http].port) = try listenAddress(v, example: defaultValue)
+    }
+  }
+
+  /// `--log-level LEVEL` into the command's configuration at `level`.
+  static func logLevel(_ level: WritableKeyPath<Configuration, Logger.Level> & Sendable) -> CommandSetting {
+    CommandSetting(
+      flag: "--log-level", environment: "PODHOP_LOG_LEVEL", placeholder: "LEVEL", defaultValue: "info",
+      help: "debug, info, warning or error."
+    ) { c, v throws(ConfigurationError) in
+      guard let parsed = Logger.Level(rawValue: v) else {
+        throw ConfigurationError("--log-level must be debug, info, warning or error")
+      }
+      c[keyPath: level] = parsed
+    }
   }
 }
 

@@ -8,12 +8,7 @@ extension ServeConfiguration {
   /// Every setting of `podhop serve`. README's configuration table lists the same (a test checks).
   public static let settings: [Setting] =
     [
-      Setting(
-        flag: "--listen", environment: "PODHOP_LISTEN", placeholder: "HOST:PORT", defaultValue: "127.0.0.1:8080",
-        help: "Address the API listens on (IPv4; port 0 picks a free port)."
-      ) { c, v throws(ConfigurationError) in
-        (c.http.host, c.http.port) = try listenAddress(v, example: "127.0.0.1:8080")
-      },
+      .listen(environment: "PODHOP_LISTEN", defaultValue: "127.0.0.1:8080", what: "the API", \.http),
       Setting(
         flag: "--database", environment: "PODHOP_DATABASE", placeholder: "PATH", defaultValue: "./podhop.db",
         help: "SQLite file holding jobs and their history."
@@ -281,15 +276,7 @@ extension ServeConfiguration {
       ) { c, v throws(ConfigurationError) in
         c.stages.pullSecret = v
       },
-      Setting(
-        flag: "--log-level", environment: "PODHOP_LOG_LEVEL", placeholder: "LEVEL", defaultValue: "info",
-        help: "debug, info, warning or error."
-      ) { c, v throws(ConfigurationError) in
-        guard let level = Logger.Level(rawValue: v) else {
-          throw ConfigurationError("--log-level must be debug, info, warning or error")
-        }
-        c.logLevel = level
-      },
+      .logLevel(\.logLevel),
     ]
 
   private static func integer(_ value: String, _ flag: String, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
