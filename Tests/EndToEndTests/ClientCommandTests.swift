@@ -70,13 +70,13 @@ struct ClientCommandTests {
   @Test("usage mistakes exit 2; --help exits 0 for every subcommand")
   func usage() async throws {
     for arguments in [
-      ["migrate", "counter", "--to", "b"], ["migrate", "default/counter"], ["jobs", "show", "nope"],
+      ["migrate", "counter", "--to", "b"], ["migrate", "default/counter", "--to="], ["evacuate"], ["jobs", "show", "nope"],
       ["jobs", "list", "--frob"], ["jobs", "frob"], ["archive"], ["preflight", "default/x", "--to", "b", "-o", "yaml"],
     ] {
       let result = try await podhop(arguments, port: 9)
       #expect(result.status == 2, "\(arguments): \(result.stderr)")
     }
-    for command in [["migrate"], ["preflight"], ["jobs"], ["jobs", "list"], ["archive", "inspect"]] {
+    for command in [["migrate"], ["preflight"], ["jobs"], ["jobs", "list"], ["archive", "inspect"], ["evacuate"], ["audit"]] {
       let result = try await podhop(command + ["--help"], port: 9)
       #expect(result.status == 0 && result.text.hasPrefix("Usage: podhop "), "\(command)")
     }

@@ -75,7 +75,9 @@ struct ClientFollowTests {
     let archiveMemory = 384 << 20  // big enough for the push to take a few progress writes
     let harness = try await MigrationHarness(
       nodes: [MigrationHarness.node("node-a"), MigrationHarness.node("node-b")],
-      pods: [MigrationHarness.pod("counter", memoryBytes: archiveMemory)])
+      pods: [MigrationHarness.pod("counter", memoryBytes: archiveMemory)],
+      // Restoring a 384 MiB image while the heavy suites run can take longer than the default 20 s.
+      serveArguments: ["--restore-timeout-seconds", "180"])
     let command = "'\(PodhopProcess.executable)' migrate default/counter --to node-b --wait --timeout 240"
     async let terminal = Command.run(
       "/usr/bin/script", ["-qec", command, "/dev/null"], directory: harness.directory.path,
@@ -95,7 +97,7 @@ struct ClientFollowTests {
     }
     let output = try await terminal
     #expect(output.status == 0, "\(output.stderr)")
-    #expect(job["state"] as? String == "succeeded")
+    #expect(job["state"] as? String == "succeeded", "\(job["error"] ?? "")")
     #expect(job["progress"] == nil)
 
     let size = try #require((job["checkpoint"] as? [String: Any])?["sizeBytes"] as? Int)
