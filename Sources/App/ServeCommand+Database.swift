@@ -1,4 +1,5 @@
 import API
+import Core
 import SQLite
 import Storage
 
@@ -6,10 +7,10 @@ extension ServeCommand {
   /// Opens the job store and rescues the previous process's leases, turning what SQLite reports
   /// at start-up into a message that names the file and says what to do.
   static func openStore(
-    path: String, maxAttempts: Int
+    path: String, maxAttempts: Int, notifying: Set<NotificationType>
   ) async throws -> (store: JobStore, orphans: Int) {
     do {
-      let store = try JobStore(path: path)
+      let store = try JobStore(path: path, notifying: notifying)
       do {
         let orphans = try await store.rescueExpiredLeases(maxAttempts: maxAttempts, includingUnexpired: true)
         return (store, orphans.count)

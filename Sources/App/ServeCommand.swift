@@ -49,7 +49,8 @@ public enum ServeCommand {
     // is gone: openStore returns those jobs to the queue now instead of waiting for their leases
     // to expire.
     let (store, orphans) = try await openStore(
-      path: configuration.databasePath, maxAttempts: configuration.pool.retry.maxAttempts)
+      path: configuration.databasePath, maxAttempts: configuration.pool.retry.maxAttempts,
+      notifying: Set(subscriptions.all.flatMap(\.types)))
     defer { store.close() }
     if orphans > 0 { logger.warning("jobs of a previous process returned to the queue", ["count": String(orphans)]) }
 

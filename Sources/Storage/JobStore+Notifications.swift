@@ -7,8 +7,20 @@ import SQLite
 extension JobStore {
   static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
 
-  /// Appends a notification event. Call inside the write transaction of the change.
+  /// Records, on the writer connection (a TEMP table lives with its connection), which types
+  /// the outbox takes.
+  static func configureOutbox(_ db: Connection, _ types: Set<NotificationType>) throws {
+    try db.execute("CREATE TEMP TABLE IF NOT EXISTS notification_wants (type TEXT PRIMARY KEY) WITHOUT ROWID")
+    try db.run("DELETE FROM temp.notification_wants")
+    for type in types { try db.run("INSERT INTO temp.notification_wants (type) VALUES (?)", [type.rawValue]) }
+  }
+
+  /// Appends a notification event when some subscription wants its type. Call inside the write
+  /// transaction of the change.
   static func appendNotification(_ db: Connection, _ now: Int64, _ type: NotificationType, data: [String: String]) throws {
+    guard try db.queryOne("SELECT 1 AS wanted FROM temp.notification_wants WHERE type = ?", [type.rawValue]) != nil else {
+      return
+    }
     let object: [String: Any] = [
       "type": type.rawValue, "timestamp": Microseconds.date(now).formatted(Self.timestampStyle), "data": data,
     ]

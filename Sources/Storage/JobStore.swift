@@ -14,10 +14,16 @@ public final class JobStore: Sendable {
 
   /// Opens (creating if needed) the database at `path` and applies the embedded schema
   /// migrations. Throws `SchemaMigrationError` when the file was changed or is newer than this binary.
-  public init(path: String, time: any TimeSource = SystemTimeSource(), readers: Int = 2) throws {
+  /// Only state changes of the `notifying` types are written to the notification outbox (those
+  /// some subscription wants), so a podhop without subscribers writes none.
+  public init(
+    path: String, time: any TimeSource = SystemTimeSource(), readers: Int = 2,
+    notifying: Set<NotificationType> = Set(NotificationType.allCases)
+  ) throws {
     database = try Database(path: path, readers: readers)
     self.time = time
     _ = try database.writeSync { connection in try SchemaMigrator(EmbeddedMigrations.all).migrate(connection) }
+    try database.writeSync { connection in try Self.configureOutbox(connection, notifying) }
   }
 
   /// The schema migrations compiled into this binary.

@@ -133,6 +133,22 @@ struct NotificationDelivererTests {
     store.close()
   }
 
+  @Test("the outbox takes only the types some subscription wants: none at all without subscribers")
+  func onlyWantedTypes() async throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let everything = ["portal": Set(NotificationType.allCases)]
+    let silent = try JobStore(path: directory.file("silent.db"), notifying: [])
+    _ = try await failJob(silent, pod: "a")
+    #expect(try await silent.fanOutNotifications(to: everything) == 0)
+    silent.close()
+    let failures = try JobStore(path: directory.file("failures.db"), notifying: [.migrationFailed])
+    _ = try await failJob(failures, pod: "a")
+    #expect(try await failures.fanOutNotifications(to: everything) == 1)
+    #expect(try await deliveries(failures).map(\.type) == [.migrationFailed])
+    failures.close()
+  }
+
   @Test("the subscriptions file names its line for each mistake")
   func subscriptionsFile() throws {
     let parsed = try NotificationSubscriptions(contents: "# c\nportal https://portal.example/hooks \(Self.secret) *\n")

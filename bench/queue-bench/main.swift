@@ -17,7 +17,8 @@ let directory = NSTemporaryDirectory() + "queue-bench-" + UUID().uuidString
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: directory) }
 
-let store = try JobStore(path: directory + "/bench.db")
+// As `podhop serve` without notification subscriptions: no outbox rows.
+let store = try JobStore(path: directory + "/bench.db", notifying: [])
 for i in 0..<jobs {
   _ = try await store.create(
     NewMigration(source: PodReference(namespace: "bench", pod: "pod-\(i)"), targetNode: "node-\(i % 50)"),
